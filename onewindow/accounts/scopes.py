@@ -1,0 +1,133 @@
+"""What a signed-in user can reach, computed once per request from their memberships.
+
+A staff grant reaches the office's area and everything below it; an HR
+grant reaches one employer; a foreign national's grant reaches one person.
+``access.py`` modules and list selectors build their filters from here, so
+the rule is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from onewindow.accounts.models import STAFF_ROLES, Membership, Role
+
+if TYPE_CHECKING:
+    from onewindow.accounts.models import User
+
+_CACHE_ATTR = "_onewindow_scope"
+
+# Staff roles that work on individual case files (the others work on areas and configuration).
+CASE_ROLES = frozenset({Role.WINDOW_OFFICER, Role.REVIEWER, Role.IMMIGRATION_OFFICER, Role.SUPERVISOR})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    office_id: int | None = None
+    office_kind: str = ""
+    area_path: str = ""
+    employer_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    grants: tuple[Grant, ...] = field(default=())
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(grant.role for grant in self.grants)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def staff_grants(self, roles: Iterable[str] | None = None) -> list[Grant]:
+        wanted = set(roles) if roles is not None else set(STAFF_ROLES)
+        return [grant for grant in self.grants if grant.role in wanted and grant.area_path]
+
+    def area_paths(self, roles: Iterable[str] | None = None) -> list[str]:
+        """The area paths the given staff roles reach, without paths nested in another."""
+        paths = sorted({grant.area_path for grant in self.staff_grants(roles)})
+        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+    def office_ids(self, roles: Iterable[str] | None = None) -> set[int]:
+        return {grant.office_id for grant in self.staff_grants(roles) if grant.office_id is not None}
+
+    @property
+    def employer_ids(self) -> set[int]:
+        return {grant.employer_id for grant in self.grants if grant.employer_id is not None}
+
+    @property
+    def person_ids(self) -> set[int]:
+        return {grant.person_id for grant in self.grants if grant.person_id is not None}
+
+    def reaches_path(self, path: str, roles: Iterable[str] | None = None) -> bool:
+        return any(path.startswith(area) for area in self.area_paths(roles))
+
+    def area_q(self, field_name: str, roles: Iterable[str] | None = None) -> Q:
+        """``Q`` matching rows whose ``field_name`` (a path) is in reach; matches nothing if none."""
+        condition = Q(pk__in=[])
+        for path in self.area_paths(roles):
+            condition |= Q(**{f"{field_name}__startswith": path})
+        return condition
+
+    def roles_reaching(
+        self, *, path: str = "", employer_id: int | None = None, person_id: int | None = None
+    ) -> set[str]:
+        """The roles through which this user reaches an object located at these coordinates."""
+        roles: set[str] = set()
+        for grant in self.grants:
+            if (
+                (grant.area_path and path and path.startswith(grant.area_path))
+                or (grant.employer_id is not None and grant.employer_id == employer_id)
+                or (grant.person_id is not None and grant.person_id == person_id)
+            ):
+                roles.add(grant.role)
+        return roles
+
+
+ANONYMOUS = Scope(user_id=None)
+
+
+def scope_of(user: User | Any) -> Scope:
+    """The user's scope, computed once per user object (i.e. once per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    rows = (
+        Membership.objects.active()
+        .filter(user=user)
+        .values_list("role", "office_id", "office__kind", "office__area__path", "employer_id", "person_id")
+    )
+    grants = tuple(
+        Grant(
+            role=role,
+            office_id=office_id,
+            office_kind=office_kind or "",
+            area_path=path or "",
+            employer_id=employer_id,
+            person_id=person_id,
+        )
+        for role, office_id, office_kind, path, employer_id, person_id in rows
+    )
+    scope = Scope(user_id=user.pk, grants=grants)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope after the user's memberships changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

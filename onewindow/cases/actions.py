@@ -1,0 +1,516 @@
+"""Every change to an application goes through these functions.
+
+``do_transition`` is the one place that moves a case along the workflow
+table: it locks the row, checks the table, saves, recomputes the deadline
+and appends the event, all in one transaction. The other actions record
+what a step needs (the list of corrections, a decision) and then call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onewindow.audit.trail import record_event
+from onewindow.cases import deadlines, workflow
+from onewindow.cases.access import roles_on
+from onewindow.cases.kinds import spec
+from onewindow.cases.models import Application, Authority, Correction, Decision, TimeLimit
+from onewindow.cases.workflow import Action, Actor, Kind, Status, TransitionRefused
+from onewindow.offices.selectors import station_for_street
+
+if TYPE_CHECKING:
+    from onewindow.accounts.models import User
+    from onewindow.employers.models import Employer
+    from onewindow.offices.models import Area
+    from onewindow.people.models import Person
+
+
+class StaleApplication(TransitionRefused):
+    """The caller acted on an older version of the case than the one stored."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This application was changed by someone else in the meantime. Reload it and try again."),
+            code="conflict",
+        )
+
+
+# Which step stamps which time on the application.
+_TIMESTAMP_ON: dict[Status, str] = {
+    Status.SUBMITTED: "submitted_at",
+    Status.IN_REVIEW: "accepted_at",
+    Status.APPROVED: "decided_at",
+    Status.REFUSED: "decided_at",
+    Status.COMPLETED: "completed_at",
+}
+
+
+def _acting_as(actor: User | None, application: Application, transition: workflow.Transition) -> Actor:
+    if actor is None:
+        return Actor.SYSTEM
+    roles = roles_on(actor, application)
+    for role in sorted(roles):
+        if Actor(role) in transition.actors:
+            return Actor(role)
+    raise TransitionRefused(_("Your role cannot take this step."), code="forbidden")
+
+
+def _check_separation_of_duties(actor: User | None, application: Application, action: Action) -> None:
+    """The officer who accepted or verified a case may not also decide it (four-eyes by design)."""
+    if actor is None or action not in {Action.DECIDE_WORK_PERMIT, Action.DECIDE_RESIDENCE_PERMIT}:
+        return
+    if application.events.filter(actor=actor, action__in=["case.accept", "case.verify_originals"]).exists():
+        raise TransitionRefused(
+            _("You accepted or verified this application, so you cannot also decide it."),
+            code="forbidden",
+        )
+
+
+@transaction.atomic
+def do_transition(
+    application: Application,
+    *,
+    actor: User | None,
+    action: Action,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+    fresh_authentication: bool = True,
+) -> Application:
+    """Take ``action`` on ``application`` as ``actor`` (``None`` = the system).
+
+    Raises :class:`TransitionRefused` and changes nothing if the table does
+    not allow it now, for this actor, for this kind. The row is locked for
+    the rest of the transaction, so of two officers acting at once one
+    wins and the other is refused with the case's new state.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleApplication()
+    transition = workflow.find(locked.status, action, locked.kind)
+    as_actor = _acting_as(actor, locked, transition)
+    workflow.check(locked, locked.status, action, as_actor)
+    if transition.reauthenticate and not fresh_authentication:
+        raise TransitionRefused(
+            _("Please confirm your identity again before this step."), code="reauthenticate"
+        )
+    _check_separation_of_duties(actor, locked, action)
+
+    previous = locked.status
+    now = timezone.now()
+    locked.status = transition.to.value
+    fields = ["status", "version", "due_on", "updated_at"]
+    stamp = _TIMESTAMP_ON.get(transition.to)
+    if stamp and transition.to.value != previous:
+        setattr(locked, stamp, now)
+        fields.append(stamp)
+    if action == Action.RETURN:
+        locked.returned_once = True
+        fields.append("returned_once")
+    locked.version += 1
+    record_event(
+        actor=actor,
+        action=f"case.{action.value}",
+        obj=locked,
+        application=locked,
+        office=locked.station,
+        from_status=previous,
+        to_status=locked.status,
+        data=data or {},
+        request=request,
+    )
+    locked.due_on = deadlines.due_on(locked, now=now)
+    locked.save(update_fields=fields)
+    application.__dict__.update({field: getattr(locked, field) for field in [*fields, "returned_once"]})
+    return locked
+
+
+@transaction.atomic
+def do_create_application(
+    *,
+    actor: User,
+    employer: Employer,
+    person: Person,
+    kind: Kind,
+    position: str,
+    category: str = "",
+    annual_salary_cny: int | None = None,
+    work_start: dt.date | None = None,
+    work_end: dt.date | None = None,
+    details: dict[str, Any] | None = None,
+    previous: Application | None = None,
+    client_token: str = "",
+    request: HttpRequest | None = None,
+) -> Application:
+    """Open a draft application of ``person`` at ``employer``, routed to the covering station.
+
+    With a ``client_token`` a retried submission returns the application the
+    first attempt created instead of creating a second one.
+    """
+    if client_token:
+        existing = Application.objects.filter(created_by=actor, client_token=client_token).first()
+        if existing is not None:
+            return existing
+    if not employer.can_file_applications:
+        raise ValidationError(
+            _("The employer must be verified by its station before it can file applications.")
+        )
+    station = station_for_street(employer.workplace_street)
+    if station is None:
+        raise ValidationError(
+            _("No station or service hall accepts applications from this employer's street yet.")
+        )
+    kind_spec = spec(kind)
+    application = Application(
+        kind=kind.value,
+        person=person,
+        employer=employer,
+        station=station,
+        street=employer.workplace_street,
+        area_path=employer.workplace_street.path,
+        position=position,
+        category=category,
+        annual_salary_cny=annual_salary_cny,
+        work_start=work_start,
+        work_end=work_end,
+        details=details or {},
+        needs_residence_permit=kind_spec.residence_permit,
+        previous=previous,
+        created_by=actor,
+        client_token=client_token,
+    )
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Two retries of the same submission raced; the other one created it.
+        if client_token:
+            return Application.objects.get(created_by=actor, client_token=client_token)
+        raise
+    record_event(
+        actor=actor,
+        action="case.create",
+        obj=application,
+        application=application,
+        office=station,
+        to_status=application.status,
+        data={"kind": application.kind, "employer": employer.pk, "person": person.pk},
+        request=request,
+    )
+    return application
+
+
+@transaction.atomic
+def do_return_application(
+    application: Application,
+    *,
+    actor: User,
+    corrections: list[dict[str, str]],
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Send a submitted file back once, with the complete list of corrections (ALL art. 32)."""
+    if not corrections or not all(item.get("text", "").strip() for item in corrections):
+        raise ValidationError(_("List every correction the applicant must make; none may be empty."))
+    now = timezone.now()
+    application = do_transition(
+        application,
+        actor=actor,
+        action=Action.RETURN,
+        data={"corrections": corrections},
+        request=request,
+        expected_version=expected_version,
+    )
+    Correction.objects.bulk_create(
+        Correction(
+            application=application,
+            stage=Correction.Stage.PRE_REVIEW,
+            document_type=item.get("document_type", ""),
+            text=item["text"].strip(),
+            requested_by=actor,
+            requested_at=now,
+        )
+        for item in corrections
+    )
+    return application
+
+
+@transaction.atomic
+def do_record_decision(
+    application: Application,
+    *,
+    actor: User,
+    authority: Authority,
+    outcome: Decision.Outcome,
+    reason_codes: list[str],
+    reasoning: str = "",
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+    fee_cny: int = 0,
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+    fresh_authentication: bool = True,
+) -> Application:
+    """Record one authority's decision; conclude the case when it was the last one needed.
+
+    A refused work permit concludes the case at once: without a work permit
+    there is no work-type residence permit to grant.
+    """
+    action = (
+        Action.DECIDE_WORK_PERMIT if authority == Authority.WORK_PERMIT else Action.DECIDE_RESIDENCE_PERMIT
+    )
+    decision = Decision(
+        application=application,
+        authority=authority.value,
+        outcome=outcome.value,
+        reason_codes=reason_codes,
+        reasoning=reasoning,
+        valid_from=valid_from if outcome == Decision.Outcome.APPROVED else None,
+        valid_until=valid_until if outcome == Decision.Outcome.APPROVED else None,
+        fee_cny=fee_cny,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    decision.full_clean(exclude=["application"])
+    application = do_transition(
+        application,
+        actor=actor,
+        action=action,
+        data={
+            "authority": authority.value,
+            "outcome": outcome.value,
+            "reasons": reason_codes,
+            "valid_from": str(valid_from or ""),
+            "valid_until": str(valid_until or ""),
+        },
+        request=request,
+        expected_version=expected_version,
+        fresh_authentication=fresh_authentication,
+    )
+    decision.application = application
+    decision.save()
+    application.__dict__.pop("decisions_by_authority", None)
+    if application.status == Status.IN_REVIEW:
+        if application.work_permit_approved is False:
+            _refuse_remaining(application, actor=actor)
+        if not application.pending_authorities:
+            conclude = (
+                Action.CONCLUDE_APPROVED if application.work_permit_approved else Action.CONCLUDE_REFUSED
+            )
+            application = do_transition(application, actor=None, action=conclude)
+            if application.status == Status.APPROVED and not spec(application.kind).ends_with_visit:
+                application = do_transition(application, actor=None, action=Action.COMPLETE)
+    return application
+
+
+@transaction.atomic
+def do_request_supplement(
+    application: Application,
+    *,
+    actor: User,
+    items: list[dict[str, str]],
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Ask the applicant for more material; the statutory clock stops until they answer.
+
+    A request from either authority reaches the applicant as one list.
+    """
+    if not items or not all(item.get("text", "").strip() for item in items):
+        raise ValidationError(_("List what the applicant must supply; no item may be empty."))
+    roles = roles_on(actor, application)
+    authority = (
+        Authority.RESIDENCE_PERMIT
+        if "immigration_officer" in roles and "reviewer" not in roles
+        else Authority.WORK_PERMIT
+    )
+    application = do_transition(
+        application,
+        actor=actor,
+        action=Action.REQUEST_SUPPLEMENT,
+        data={"items": items, "authority": authority.value},
+        request=request,
+        expected_version=expected_version,
+    )
+    now = timezone.now()
+    Correction.objects.bulk_create(
+        Correction(
+            application=application,
+            stage=Correction.Stage.SUPPLEMENT,
+            authority=authority.value,
+            document_type=item.get("document_type", ""),
+            text=item["text"].strip(),
+            requested_by=actor,
+            requested_at=now,
+        )
+        for item in items
+    )
+    return application
+
+
+@transaction.atomic
+def do_answer_supplement(
+    application: Application,
+    *,
+    actor: User,
+    answer: str,
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """The applicant answers the open requests; the clock runs again."""
+    if not answer.strip():
+        raise ValidationError(_("Write an answer, or upload the documents asked for and say so here."))
+    application = do_transition(
+        application,
+        actor=actor,
+        action=Action.ANSWER_SUPPLEMENT,
+        data={"answer": answer.strip()},
+        request=request,
+        expected_version=expected_version,
+    )
+    application.corrections.filter(answered_at__isnull=True).update(
+        answered_at=timezone.now(), answer=answer.strip()
+    )
+    return application
+
+
+@transaction.atomic
+def do_record_entry(
+    application: Application,
+    *,
+    actor: User,
+    entry_date: dt.date,
+    request: HttpRequest | None = None,
+) -> Application:
+    """A notification-letter holder entered China: the 30-day window for the visit starts."""
+    decided = application.decided_at
+    if decided is not None and entry_date < timezone.localdate(decided):
+        raise ValidationError(_("The entry date cannot be before the notification letter was issued."))
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked.details = {**locked.details, "entry_date": entry_date.isoformat()}
+    locked.save(update_fields=["details"])
+    return do_transition(
+        locked,
+        actor=actor,
+        action=Action.RECORD_ENTRY,
+        data={"entry_date": entry_date.isoformat()},
+        request=request,
+    )
+
+
+def _refuse_remaining(application: Application, *, actor: User) -> None:
+    """Close the residence part of a case whose work permit was refused."""
+    for authority in application.pending_authorities:
+        Decision.objects.create(
+            application=application,
+            authority=authority,
+            outcome=Decision.Outcome.REFUSED,
+            reason_codes=["no_work_permit"],
+            reasoning=_("The work permit was refused, so no work-type residence permit can be granted."),
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+    application.__dict__.pop("decisions_by_authority", None)
+
+
+def actor_roles(actor: User, application: Application) -> set[Actor]:
+    """The workflow actors ``actor`` can act as on this application."""
+    known = {member.value for member in Actor}
+    return {Actor(role) for role in roles_on(actor, application) if role in known}
+
+
+# The statutory limits apply from the 2017 unification of the work permit.
+STATUTORY_SINCE = dt.date(2017, 4, 1)
+
+
+@transaction.atomic
+def do_seed_statutory_limits(*, city: Area, actor: User | None) -> list[TimeLimit]:
+    """Give a new city the limits in law as its starting data (editable afterwards)."""
+    created = []
+    for step, (days, basis) in deadlines.STATUTORY_LIMITS.items():
+        limit, was_created = TimeLimit.objects.get_or_create(
+            city=city,
+            step=step,
+            valid_from=STATUTORY_SINCE,
+            defaults={"working_days": days, "legal_basis": basis},
+        )
+        if was_created:
+            created.append(limit)
+            record_event(
+                actor=actor,
+                action="config.time_limit",
+                obj=limit,
+                data={
+                    "city": city.path,
+                    "step": str(step),
+                    "new": days,
+                    "valid_from": str(STATUTORY_SINCE),
+                },
+            )
+    return created
+
+
+@transaction.atomic
+def do_set_time_limit(
+    *,
+    actor: User | None,
+    city: Area,
+    step: TimeLimit.Step,
+    working_days: int,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    legal_basis: str = "",
+) -> TimeLimit:
+    """Add a dated time limit (a new promise, a changed law); open deadlines are recomputed."""
+    limit = TimeLimit(
+        city=city,
+        step=step,
+        working_days=working_days,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        legal_basis=legal_basis,
+    )
+    limit.full_clean()
+    limit.save()
+    record_event(
+        actor=actor,
+        action="config.time_limit",
+        obj=limit,
+        data={
+            "city": city.path,
+            "step": str(step),
+            "new": working_days,
+            "valid_from": str(valid_from),
+        },
+    )
+    transaction.on_commit(lambda: do_refresh_deadlines(city_path=city.path))
+    return limit
+
+
+def do_refresh_deadlines(*, city_path: str | None = None, batch_size: int = 500) -> int:
+    """Recompute the cached deadline of every open case after a calendar or limit correction."""
+    queryset = Application.objects.open()
+    if city_path:
+        queryset = queryset.within(city_path)
+    changed = 0
+    last_id = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last_id).order_by("pk")[:batch_size])
+        if not batch:
+            return changed
+        with transaction.atomic():
+            for application in batch:
+                new_due = deadlines.due_on(application)
+                if new_due != application.due_on:
+                    application.due_on = new_due
+                    application.save(update_fields=["due_on"])
+                    changed += 1
+        last_id = batch[-1].pk

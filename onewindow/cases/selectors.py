@@ -1,0 +1,75 @@
+"""Reads about applications that span relations: worklists, timelines, checklists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, QuerySet
+
+from onewindow.audit.models import Event
+from onewindow.cases.access import visible_applications
+from onewindow.cases.kinds import visit_documents
+from onewindow.cases.models import Application, ApplicationQuerySet, Correction
+from onewindow.cases.workflow import Status
+
+
+def originals_complete(application: Application) -> bool:
+    """Every original the kind requires was recorded as seen and matching."""
+    from onewindow.visits.models import OriginalCheck
+
+    required = {str(doc) for doc in visit_documents(application.kind)}
+    if not required:
+        return True
+    seen = set(
+        OriginalCheck.objects.filter(
+            application=application,
+            outcome=OriginalCheck.Outcome.MATCHES,
+            document_type__in=required,
+        ).values_list("document_type", flat=True)
+    )
+    return required <= seen
+
+
+def timeline(application: Application) -> QuerySet[Event]:
+    """The case's events, oldest first, with their actors."""
+    return (
+        Event.objects.for_application(application.pk)
+        .filter(action__startswith="case.")
+        .select_related("actor")
+    )
+
+
+def open_corrections(application: Application) -> QuerySet[Correction]:
+    return application.corrections.filter(answered_at__isnull=True)
+
+
+# Which statuses each staff role works on, in its worklist.
+WORKLIST_STATUSES: dict[str, tuple[Status, ...]] = {
+    "window_officer": (
+        Status.SUBMITTED,
+        Status.APPROVED,
+        Status.ENTERED,
+        Status.ORIGINALS_VERIFIED,
+        Status.ISSUED,
+    ),
+    "reviewer": (Status.IN_REVIEW, Status.AWAITING_SUPPLEMENT),
+    "immigration_officer": (Status.IN_REVIEW, Status.AWAITING_SUPPLEMENT, Status.ENTERED),
+    "supervisor": (
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.AWAITING_SUPPLEMENT,
+        Status.APPROVED,
+        Status.ENTERED,
+    ),
+}
+
+
+def worklist(user: Any, role: str, *, statuses: tuple[Status, ...] | None = None) -> ApplicationQuerySet:
+    """Open cases for ``role`` within the user's reach, soonest deadline first."""
+    wanted = statuses or WORKLIST_STATUSES.get(role, ())
+    queryset = visible_applications(user, [role]).in_status(*wanted)
+    if role == "immigration_officer":
+        queryset = queryset.filter(needs_residence_permit=True)
+    return queryset.select_related("person", "employer", "station").order_by(
+        F("due_on").asc(nulls_last=True), "submitted_at", "pk"
+    )

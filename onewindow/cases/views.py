@@ -1,0 +1,355 @@
+"""Pages of an application: filing, the case page with its timeline, each step, worklists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onewindow.accounts.models import Role
+from onewindow.accounts.scopes import scope_of
+from onewindow.audit.trail import record_view
+from onewindow.cases import deadlines, reasons, selectors, workflow
+from onewindow.cases.access import access_application, roles_on
+from onewindow.cases.actions import (
+    actor_roles,
+    do_answer_supplement,
+    do_create_application,
+    do_record_decision,
+    do_record_entry,
+    do_request_supplement,
+    do_return_application,
+    do_transition,
+)
+from onewindow.cases.forms import (
+    AnswerForm,
+    ApplicationForm,
+    CorrectionsForm,
+    DecisionForm,
+    EntryForm,
+    ReasonForm,
+)
+from onewindow.cases.kinds import spec
+from onewindow.cases.models import Authority, Decision
+from onewindow.cases.workflow import ACTION_LABELS, Action, Kind, Status, TransitionRefused
+from onewindow.lib.http import AuthedRequest
+from onewindow.people.access import access_person
+
+# Steps taken with one button; the others have their own forms below.
+SIMPLE_ACTIONS = {
+    Action.SUBMIT,
+    Action.RESUBMIT,
+    Action.WITHDRAW,
+    Action.ACCEPT,
+    Action.VERIFY_ORIGINALS,
+}
+# Statuses in which the originals checklist is shown on the case page.
+VISIBLE_ORIGINALS = {
+    Status.APPROVED,
+    Status.ENTERED,
+    Status.ORIGINALS_VERIFIED,
+    Status.ISSUED,
+    Status.COMPLETED,
+}
+# Steps with a form of their own: action -> URL name.
+FORM_ACTIONS = {
+    Action.RETURN: "cases:return",
+    Action.DECLINE: "cases:decline",
+    Action.REQUEST_SUPPLEMENT: "cases:request_supplement",
+    Action.ANSWER_SUPPLEMENT: "cases:answer",
+    Action.RECORD_ENTRY: "cases:entry",
+    Action.DECIDE_WORK_PERMIT: "cases:decide_work",
+    Action.DECIDE_RESIDENCE_PERMIT: "cases:decide_residence",
+    Action.ISSUE_PERMIT: "permits:issue",
+}
+
+
+def _refused(request: HttpRequest, exc: TransitionRefused | ValidationError) -> None:
+    text = str(exc.message) if isinstance(exc, TransitionRefused) else " ".join(exc.messages)
+    messages.error(request, text)
+
+
+def _expected_version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """An HR user files an application for one of the employer's foreign staff."""
+    person = access_person(request.user, person_id)
+    employments = person.employments.current().filter(employer_id__in=scope_of(request.user).employer_ids)
+    employment = employments.select_related("employer").first()
+    if employment is None:
+        raise Http404("Not an employee of yours")
+    form = ApplicationForm(request.POST or None, initial={"position": employment.position})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = do_create_application(
+                actor=request.user,
+                employer=employment.employer,
+                person=person,
+                kind=Kind(data["kind"]),
+                position=data["position"],
+                annual_salary_cny=data["annual_salary_cny"],
+                work_start=data["work_start"],
+                work_end=data["work_end"],
+                category=data["category"],
+                client_token=data["client_token"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Draft application %(ref)s was created.") % {"ref": application.reference},
+            )
+            return redirect("cases:detail", reference=application.reference)
+    return render(
+        request,
+        "cases/create.html",
+        {"form": form, "person": person, "employer": employment.employer},
+    )
+
+
+@login_required
+@require_GET
+def detail(request: AuthedRequest, reference: str) -> HttpResponse:
+    """The case page: facts, clock, checklist, decisions, the steps open to this user, the timeline."""
+    application = access_application(request.user, reference)
+    record_view(actor=request.user, obj=application, request=request, application=application)
+    actors = actor_roles(request.user, application)
+    actions = workflow.available(application, application.status, actors)
+    clock = deadlines.clock(application)
+    decisions = list(application.decisions.select_related("decided_by").order_by("decided_at"))
+    refusal = next((d for d in decisions if d.outcome == Decision.Outcome.REFUSED), None)
+    context: dict[str, Any] = {
+        "application": application,
+        "spec": spec(application.kind),
+        "simple_actions": [a for a in actions if a in SIMPLE_ACTIONS],
+        "form_actions": [(a, FORM_ACTIONS[a], ACTION_LABELS[a]) for a in actions if a in FORM_ACTIONS],
+        "action_labels": ACTION_LABELS,
+        "clock": clock,
+        "days_left": deadlines.working_days_left(application),
+        "decisions": [(d, [reasons.describe(code) for code in d.reason_codes]) for d in decisions],
+        "appeal": reasons.appeal_routes(timezone.localdate(refusal.decided_at)) if refusal else None,
+        "corrections": application.corrections.order_by("requested_at", "pk"),
+        "timeline": selectors.timeline(application),
+        "roles": roles_on(request.user, application),
+        "original_checks": {c.document_type: c for c in application.original_checks.all()},
+        "can_check_originals": "window_officer" in roles_on(request.user, application)
+        and application.status in {Status.APPROVED, Status.ENTERED},
+        "show_originals": spec(application.kind).ends_with_visit and application.status in VISIBLE_ORIGINALS,
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_POST
+def act(request: AuthedRequest, reference: str, action: str) -> HttpResponse:
+    """Take a one-button step (submit, accept, withdraw …)."""
+    try:
+        step = Action(action)
+    except ValueError:
+        raise Http404("No such step") from None
+    if step not in SIMPLE_ACTIONS:
+        raise Http404("This step has its own form")
+    application = access_application(request.user, reference)
+    try:
+        do_transition(
+            application,
+            actor=request.user,
+            action=step,
+            request=request,
+            expected_version=_expected_version(request),
+        )
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": ACTION_LABELS[step]})
+    return redirect("cases:detail", reference=reference)
+
+
+def _form_step(
+    request: AuthedRequest,
+    reference: str,
+    *,
+    form_class: type,
+    title: str,
+    perform: Any,
+    form_kwargs: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A step with a form: show it, validate it, perform it, or show why not."""
+    application = access_application(request.user, reference)
+    form = form_class(request.POST or None, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(application, form.cleaned_data)
+        except (TransitionRefused, ValidationError) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": title})
+            return redirect("cases:detail", reference=reference)
+    return render(request, "cases/step.html", {"application": application, "form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_for_corrections(request: AuthedRequest, reference: str) -> HttpResponse:
+    def perform(application: Any, data: dict[str, Any]) -> None:
+        do_return_application(
+            application,
+            actor=request.user,
+            corrections=data["corrections"],
+            request=request,
+            expected_version=_expected_version(request),
+        )
+
+    return _form_step(
+        request,
+        reference,
+        form_class=CorrectionsForm,
+        title=str(ACTION_LABELS[Action.RETURN]),
+        perform=perform,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request: AuthedRequest, reference: str) -> HttpResponse:
+    def perform(application: Any, data: dict[str, Any]) -> None:
+        do_transition(
+            application,
+            actor=request.user,
+            action=Action.DECLINE,
+            data={"reason": data["reason"]},
+            request=request,
+        )
+
+    return _form_step(
+        request,
+        reference,
+        form_class=ReasonForm,
+        title=str(ACTION_LABELS[Action.DECLINE]),
+        perform=perform,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_supplement(request: AuthedRequest, reference: str) -> HttpResponse:
+    def perform(application: Any, data: dict[str, Any]) -> None:
+        do_request_supplement(application, actor=request.user, items=data["corrections"], request=request)
+
+    return _form_step(
+        request,
+        reference,
+        form_class=CorrectionsForm,
+        title=str(ACTION_LABELS[Action.REQUEST_SUPPLEMENT]),
+        perform=perform,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: AuthedRequest, reference: str) -> HttpResponse:
+    def perform(application: Any, data: dict[str, Any]) -> None:
+        do_answer_supplement(application, actor=request.user, answer=data["answer"], request=request)
+
+    return _form_step(
+        request,
+        reference,
+        form_class=AnswerForm,
+        title=str(ACTION_LABELS[Action.ANSWER_SUPPLEMENT]),
+        perform=perform,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_entry(request: AuthedRequest, reference: str) -> HttpResponse:
+    def perform(application: Any, data: dict[str, Any]) -> None:
+        do_record_entry(application, actor=request.user, entry_date=data["entry_date"], request=request)
+
+    return _form_step(
+        request,
+        reference,
+        form_class=EntryForm,
+        title=str(ACTION_LABELS[Action.RECORD_ENTRY]),
+        perform=perform,
+    )
+
+
+def _decide(request: AuthedRequest, reference: str, authority: Authority) -> HttpResponse:
+    def perform(application: Any, data: dict[str, Any]) -> None:
+        do_record_decision(
+            application,
+            actor=request.user,
+            authority=authority,
+            outcome=Decision.Outcome(data["outcome"]),
+            reason_codes=data["reason_codes"],
+            reasoning=data["reasoning"],
+            valid_from=data.get("valid_from"),
+            valid_until=data.get("valid_until"),
+            fee_cny=data.get("fee_cny") or 0,
+            request=request,
+            expected_version=_expected_version(request),
+        )
+
+    action = (
+        Action.DECIDE_WORK_PERMIT if authority == Authority.WORK_PERMIT else Action.DECIDE_RESIDENCE_PERMIT
+    )
+    return _form_step(
+        request,
+        reference,
+        form_class=DecisionForm,
+        title=str(ACTION_LABELS[action]),
+        perform=perform,
+        form_kwargs={"residence": authority == Authority.RESIDENCE_PERMIT},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide_work(request: AuthedRequest, reference: str) -> HttpResponse:
+    return _decide(request, reference, Authority.WORK_PERMIT)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide_residence(request: AuthedRequest, reference: str) -> HttpResponse:
+    return _decide(request, reference, Authority.RESIDENCE_PERMIT)
+
+
+@login_required
+@require_GET
+def worklist(request: AuthedRequest) -> HttpResponse:
+    """Open cases for one of the user's staff roles, soonest deadline first."""
+    scope = scope_of(request.user)
+    roles = [role for role in selectors.WORKLIST_STATUSES if role in scope.roles]
+    if not roles:
+        raise Http404("No worklist for this user")
+    role = request.GET.get("role", roles[0])
+    if role not in roles:
+        role = roles[0]
+    cases = list(selectors.worklist(request.user, role)[:100])
+    today = timezone.localdate()
+    rows = []
+    for case in cases:
+        left = deadlines.working_days_left(case, today=today)
+        rows.append((case, left, -left if left is not None and left < 0 else 0))
+    return render(
+        request,
+        "cases/worklist.html",
+        {"rows": rows, "role": role, "roles": [(r, Role(r).label) for r in roles]},
+    )

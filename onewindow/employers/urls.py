@@ -1,0 +1,10 @@
+from django.urls import path
+
+from onewindow.employers import views
+
+app_name = "employers"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,20 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from onewindow.accounts.scopes import scope_of
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    scope = scope_of(user)
+    return {
+        "onewindow_env": settings.ONEWINDOW_ENV,
+        "scope": scope,
+        "user_roles": scope.roles,
+    }

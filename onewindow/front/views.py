@@ -1,0 +1,64 @@
+"""Public pages, the post-sign-in dashboard, and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from onewindow.accounts.models import Role
+from onewindow.accounts.scopes import scope_of
+from onewindow.lib.http import AuthedRequest
+
+# Where each role starts after signing in, in order of precedence.
+_HOME_BY_ROLE: list[tuple[str, str]] = [
+    (Role.WINDOW_OFFICER, "cases:worklist"),
+    (Role.REVIEWER, "cases:worklist"),
+    (Role.IMMIGRATION_OFFICER, "cases:worklist"),
+    (Role.SUPERVISOR, "cases:worklist"),
+    (Role.EMPLOYER_HR, "employers:dashboard"),
+    (Role.FOREIGN_NATIONAL, "people:mine"),
+]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "front/home.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "front/privacy.html")
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "front/accessibility.html")
+
+
+@login_required
+@require_GET
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    """Send each user to where their work is."""
+    roles = scope_of(request.user).roles
+    for role, url_name in _HOME_BY_ROLE:
+        if role in roles:
+            return redirect(url_name)
+    return render(request, "front/no_role.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not (for load balancers and probes)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,128 @@
+"""Creating and changing foreign nationals' files and their employment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from onewindow.audit.trail import record_event
+from onewindow.people.models import Employment, Person, passport_hash
+
+if TYPE_CHECKING:
+    from onewindow.accounts.models import User
+    from onewindow.employers.models import Employer
+
+# Fields whose values are personal data: the audit trail records that they changed, not what to.
+ENCRYPTED_FIELDS = frozenset({"passport_number", "date_of_birth", "residential_address", "phone"})
+
+
+def normalise_passport_number(number: str) -> str:
+    return "".join(number.split()).upper()
+
+
+@transaction.atomic
+def do_create_person(
+    *,
+    actor: User | None,
+    employer: Employer | None = None,
+    position: str = "",
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> Person:
+    """Create a foreign national's file; with ``employer``, also their current employment.
+
+    A passport already on file is refused (the existing file is reused by
+    the employer instead, so one person never has two files).
+    """
+    fields["passport_number"] = normalise_passport_number(str(fields.get("passport_number", "")))
+    born = fields.get("date_of_birth")
+    if isinstance(born, dt.date):
+        fields["birth_year"] = born.year
+    person = Person(**fields, created_by=actor)
+    person.passport_hash = passport_hash(str(person.nationality), person.passport_number)
+    person.full_clean()
+    if Person.objects.filter(passport_hash=person.passport_hash).exists():
+        raise ValidationError({"passport_number": _("A file with this passport already exists.")})
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise ValidationError({"passport_number": _("A file with this passport already exists.")}) from exc
+    record_event(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        data={"nationality": str(person.nationality), "fields": sorted(fields)},
+        request=request,
+    )
+    if employer is not None:
+        do_start_employment(person=person, employer=employer, position=position, actor=actor, request=request)
+    return person
+
+
+@transaction.atomic
+def do_start_employment(
+    *,
+    person: Person,
+    employer: Employer,
+    position: str,
+    actor: User | None,
+    started_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> Employment:
+    existing = Employment.objects.current().filter(person=person, employer=employer).first()
+    if existing is not None:
+        return existing
+    employment = Employment(person=person, employer=employer, position=position, started_on=started_on)
+    employment.full_clean()
+    employment.save()
+    record_event(
+        actor=actor,
+        action="employment.start",
+        obj=employment,
+        data={"person": person.pk, "employer": employer.pk, "position": position},
+        request=request,
+    )
+    return employment
+
+
+@transaction.atomic
+def do_update_person(
+    person: Person, *, actor: User | None, request: HttpRequest | None = None, **changes: Any
+) -> Person:
+    """Change fields of a person's file; personal values are audited as changed, not copied."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if "passport_number" in changes:
+        changes["passport_number"] = normalise_passport_number(str(changes["passport_number"]))
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for field, value in changes.items():
+        current = getattr(locked, field)
+        if current == value:
+            continue
+        old[field] = "(encrypted)" if field in ENCRYPTED_FIELDS else str(current)
+        new[field] = "(encrypted)" if field in ENCRYPTED_FIELDS else str(value)
+        setattr(locked, field, value)
+    if not new:
+        return locked
+    if "date_of_birth" in new and locked.date_of_birth is not None:
+        locked.birth_year = locked.date_of_birth.year
+        new["birth_year"] = str(locked.birth_year)
+    if "passport_number" in new or "nationality" in new:
+        locked.passport_hash = passport_hash(str(locked.nationality), locked.passport_number)
+    locked.full_clean()
+    fields = [*new, "passport_hash"] if ("passport_number" in new or "nationality" in new) else list(new)
+    locked.save(update_fields=fields)
+    record_event(
+        actor=actor,
+        action="person.update",
+        obj=locked,
+        data={"old": old, "new": new},
+        request=request,
+    )
+    return locked

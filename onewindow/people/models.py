@@ -1,0 +1,159 @@
+"""Foreign nationals and their employment.
+
+Passport numbers, dates of birth, addresses and phone numbers are encrypted
+at rest (``onewindow.lib.crypto``). The passport number is also kept as a
+keyed hash so that "is this passport already known?" is an indexed look-up.
+The birth year is kept in clear: area statistics by age band need it at
+national scale, and a year alone does not identify anyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from onewindow.lib.crypto import EncryptedDateField, EncryptedTextField, lookup_hash
+
+PASSPORT_HASH_PURPOSE = "passport"
+
+
+def passport_hash(nationality: str, number: str) -> str:
+    return lookup_hash(f"{nationality}:{number}", purpose=PASSPORT_HASH_PURPOSE)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    UNSPECIFIED = "X", _("Unspecified")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def by_passport(self, nationality: str, number: str) -> PersonQuerySet:
+        return self.filter(passport_hash=passport_hash(nationality, number))
+
+
+class Person(models.Model):
+    family_name = models.CharField(_("family name (as in passport)"), max_length=100)
+    given_names = models.CharField(_("given names (as in passport)"), max_length=150, blank=True)
+    chinese_name = models.CharField(_("Chinese name"), max_length=60, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    date_of_birth = EncryptedDateField(_("date of birth"))
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    nationality = CountryField(_("nationality"))
+    passport_number = EncryptedTextField(_("passport number"))
+    passport_hash = models.CharField(max_length=64, unique=True, editable=False)
+    passport_expiry = models.DateField(_("passport valid until"))
+    residential_address = EncryptedTextField(_("residential address in China"))
+    residential_street = models.ForeignKey(
+        "offices.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("street of residence"),
+        limit_choices_to={"level": "street"},
+    )
+    phone = EncryptedTextField(_("phone"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language for notices"),
+        max_length=10,
+        default="en",
+        help_text=_("Notices from officers and the street office are sent in this language."),
+    )
+    notices_opt_out = models.BooleanField(
+        _("no optional community notices"),
+        default=False,
+        help_text=_("Mandatory notices (about your permit or public health) are still sent."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("foreign national")
+        verbose_name_plural = _("foreign nationals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="person_birth_year_sane",
+            ),
+        ]
+        indexes = [
+            # Area registry: persons by street of residence and nationality.
+            models.Index(fields=["residential_street", "nationality"], name="person_street_nationality"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_names}".rstrip(", ")
+
+    @property
+    def masked_name(self) -> str:
+        """The name as shown to a member of the public checking a permit: initials only."""
+        given = " ".join(f"{part[0]}." for part in self.given_names.split() if part)
+        family = self.family_name[:1] + "*" * max(len(self.family_name) - 1, 0)
+        return f"{family} {given}".strip()
+
+    def age_on(self, day: dt.date) -> int | None:
+        born = self.date_of_birth
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class EmploymentQuerySet(models.QuerySet["Employment"]):
+    def current(self) -> EmploymentQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class Employment(models.Model):
+    """A foreign national working (or about to work) for an employer.
+
+    This is what lets an employer's HR users see the person's file: an HR
+    user reaches exactly the persons their employer has an employment for.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    employer = models.ForeignKey("employers.Employer", on_delete=models.PROTECT, related_name="employments")
+    position = models.CharField(_("position"), max_length=150)
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EmploymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("employment")
+        verbose_name_plural = _("employments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "employer"],
+                condition=Q(ended_on__isnull=True),
+                name="employment_one_current_per_employer",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="employment_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # HR access checks and "our foreign staff": current employments of an employer.
+            models.Index(fields=["employer", "ended_on"], name="employment_employer_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.employer}"

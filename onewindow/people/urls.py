@@ -1,0 +1,11 @@
+from django.urls import path
+
+from onewindow.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("me/", views.mine, name="mine"),
+    path("new/<int:employer_id>/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,21 @@
+"""OneWindow's URL map: one include per app; the HTML view and API endpoint of an
+operation live in the same app."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from onewindow.front import views as front_views
+
+urlpatterns = [
+    path("healthz", front_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("onewindow.accounts.urls")),
+    path("employer/", include("onewindow.employers.urls")),
+    path("people/", include("onewindow.people.urls")),
+    path("cases/", include("onewindow.cases.urls")),
+    path("visits/", include("onewindow.visits.urls")),
+    path("permits/", include("onewindow.permits.urls")),
+    path("", include("onewindow.front.urls")),
+]
