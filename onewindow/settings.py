@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_countries",
+    "ninja",
     "onewindow.offices",
     "onewindow.accounts",
     "onewindow.employers",

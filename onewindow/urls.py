@@ -5,12 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from onewindow.api.main import api
 from onewindow.front import views as front_views
 
 urlpatterns = [
     path("healthz", front_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("accounts/", include("onewindow.accounts.urls")),
     path("employer/", include("onewindow.employers.urls")),
     path("people/", include("onewindow.people.urls")),
