@@ -204,6 +204,10 @@ ONEWINDOW_SESSION_IDLE_SECONDS = env_int("ONEWINDOW_SESSION_IDLE_SECONDS", 30 * 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+if ONEWINDOW_ENV == "test":
+    # Tests create many users; a deliberately slow hash would only slow them down.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 AXES_FAILURE_LIMIT = env_int("ONEWINDOW_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # A cool-off instead of a permanent lock: an attacker cannot lock a real user out for good.
 AXES_COOLOFF_TIME = env_int("ONEWINDOW_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
@@ -224,6 +228,9 @@ USE_TZ = True
 # --- Static assets and stored files -------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collected assets only exist in production
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -316,7 +323,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging --------------------------------------------------------------
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING" if ONEWINDOW_ENV == "test" else "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -325,7 +332,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.server": {"level": "WARNING"},
-        "onewindow.request": {"level": env_str("REQUEST_LOG_LEVEL", "INFO"), "propagate": True},
+        "onewindow.request": {"level": env_str("REQUEST_LOG_LEVEL", LOG_LEVEL), "propagate": True},
+        "axes": {"level": LOG_LEVEL},
     },
 }
 

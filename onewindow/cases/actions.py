@@ -42,13 +42,15 @@ class StaleApplication(TransitionRefused):
         )
 
 
-# Which step stamps which time on the application.
-_TIMESTAMP_ON: dict[Status, str] = {
-    Status.SUBMITTED: "submitted_at",
-    Status.IN_REVIEW: "accepted_at",
-    Status.APPROVED: "decided_at",
-    Status.REFUSED: "decided_at",
-    Status.COMPLETED: "completed_at",
+# Which step stamps which time on the application. A resubmission restarts the
+# pre-review clock; answering a supplement request does not restart the review.
+_TIMESTAMP_ON: dict[Action, str] = {
+    Action.SUBMIT: "submitted_at",
+    Action.RESUBMIT: "submitted_at",
+    Action.ACCEPT: "accepted_at",
+    Action.CONCLUDE_APPROVED: "decided_at",
+    Action.CONCLUDE_REFUSED: "decided_at",
+    Action.COMPLETE: "completed_at",
 }
 
 
@@ -107,8 +109,8 @@ def do_transition(
     now = timezone.now()
     locked.status = transition.to.value
     fields = ["status", "version", "due_on", "updated_at"]
-    stamp = _TIMESTAMP_ON.get(transition.to)
-    if stamp and transition.to.value != previous:
+    stamp = _TIMESTAMP_ON.get(action)
+    if stamp:
         setattr(locked, stamp, now)
         fields.append(stamp)
     if action == Action.RETURN:

@@ -39,6 +39,7 @@ from onewindow.cases.forms import (
 from onewindow.cases.kinds import spec
 from onewindow.cases.models import Authority, Decision
 from onewindow.cases.workflow import ACTION_LABELS, Action, Kind, Status, TransitionRefused
+from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
 from onewindow.people.access import access_person
 
@@ -108,7 +109,7 @@ def create(request: AuthedRequest, person_id: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,

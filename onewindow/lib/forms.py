@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
@@ -45,6 +46,15 @@ class StyledModelForm(forms.ModelForm):
     def full_clean(self) -> None:
         super().full_clean()
         mark_errors(self)
+
+
+def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show an action's ValidationError on the form: on its fields where they exist, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 def style_fields(form: forms.BaseForm) -> None:

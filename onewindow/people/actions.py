@@ -45,9 +45,9 @@ def do_create_person(
         fields["birth_year"] = born.year
     person = Person(**fields, created_by=actor)
     person.passport_hash = passport_hash(str(person.nationality), person.passport_number)
-    person.full_clean()
     if Person.objects.filter(passport_hash=person.passport_hash).exists():
         raise ValidationError({"passport_number": _("A file with this passport already exists.")})
+    person.full_clean(exclude=["passport_hash"])
     try:
         with transaction.atomic():
             person.save()

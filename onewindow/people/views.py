@@ -14,6 +14,7 @@ from onewindow.accounts.scopes import scope_of
 from onewindow.audit.trail import record_view
 from onewindow.cases.access import visible_applications
 from onewindow.employers.access import access_employer
+from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
 from onewindow.people.access import access_person
 from onewindow.people.actions import do_create_person
@@ -34,7 +35,7 @@ def create(request: AuthedRequest, employer_id: int) -> HttpResponse:
                 actor=request.user, employer=employer, position=position, request=request, **fields
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("The employee's file was created."))
             return redirect("people:detail", pk=person.pk)
