@@ -269,6 +269,22 @@ def make_person(world: World, *, employer: str = "robotics", **overrides: object
 
 STAGES = ("draft", "submitted", "in_review", "approved", "verified", "completed")
 
+# Valid kind-specific answers of the one form, per kind (see onewindow.cases.rules).
+KIND_DETAILS: dict[Kind, dict[str, object]] = {
+    Kind.SHORT_TERM: {"situation": "technical", "partner_organisation": "Shenzhen Partner Ltd."},
+    Kind.NOTIFICATION_LETTER: {"outside_china": True, "visa_post": "London"},
+    Kind.NEW_IN_CHINA: {"basis": "intra_group"},
+    Kind.EXTENSION: {},
+    Kind.CHANGE: {"items": ["position"], "change_date": "today"},
+    Kind.CANCELLATION: {"employment_end_date": "today", "reason": "contract_ended"},
+    Kind.REISSUE: {"old_card_number": "C440300001"},
+}
+
+
+def kind_details(kind: Kind) -> dict[str, object]:
+    today = timezone.localdate().isoformat()
+    return {key: today if value == "today" else value for key, value in KIND_DETAILS[kind].items()}
+
 
 def make_application(
     world: World,
@@ -278,12 +294,15 @@ def make_application(
     stage: str = "draft",
     person: Person | None = None,
     category: str = "B",
+    details: dict[str, object] | None = None,
+    work_end: object = None,
 ) -> Application:
     """An application taken through real actions up to ``stage``."""
     hr = world.users["alice" if employer == "robotics" else "olga"]
     window = world.users["carol" if employer == "robotics" else "cora"]
     person = person or make_person(world, employer=employer)
     start = timezone.localdate() + dt.timedelta(days=30)
+    end = work_end or start + dt.timedelta(days=60 if kind == Kind.SHORT_TERM else 700)
     application = do_create_application(
         actor=hr,
         employer=world.employers[employer],
@@ -292,8 +311,9 @@ def make_application(
         position="Engineer",
         category=category,
         annual_salary_cny=500_000,
-        work_start=start,
-        work_end=start + dt.timedelta(days=60 if kind == Kind.SHORT_TERM else 700),
+        work_start=None if kind == Kind.EXTENSION else start,
+        work_end=end,  # type: ignore[arg-type]
+        details=kind_details(kind) if details is None else details,
     )
     order = STAGES.index(stage)
     if order >= 1:

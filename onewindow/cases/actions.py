@@ -11,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.trail import record_event
-from onewindow.cases import deadlines, workflow
+from onewindow.cases import deadlines, rules, selectors, workflow
 from onewindow.cases.access import roles_on
 from onewindow.cases.kinds import spec
 from onewindow.cases.models import Application, Authority, Correction, Decision, TimeLimit
 from onewindow.cases.workflow import Action, Actor, Kind, Status, TransitionRefused
-from onewindow.offices.selectors import station_for_street
+from onewindow.offices.selectors import calendar_for, station_for_street
 
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
@@ -147,12 +147,13 @@ def do_create_application(
     work_start: dt.date | None = None,
     work_end: dt.date | None = None,
     details: dict[str, Any] | None = None,
-    previous: Application | None = None,
     client_token: str = "",
     request: HttpRequest | None = None,
 ) -> Application:
     """Open a draft application of ``person`` at ``employer``, routed to the covering station.
 
+    The kind's own rules (``cases.rules``) are checked first; a refusal
+    raises ``ValidationError`` with a message per field and creates nothing.
     With a ``client_token`` a retried submission returns the application the
     first attempt created instead of creating a second one.
     """
@@ -170,6 +171,35 @@ def do_create_application(
             _("No station or service hall accepts applications from this employer's street yet.")
         )
     kind_spec = spec(kind)
+    details = {
+        key: value.isoformat() if isinstance(value, dt.date) else value
+        for key, value in (details or {}).items()
+    }
+    permit, previous_facts = selectors.current_permit_facts(person.pk)
+    verdict = rules.check(
+        rules.Facts(
+            kind=kind,
+            today=timezone.localdate(),
+            calendar=calendar_for(employer.workplace_street.city_path),
+            work_start=work_start,
+            work_end=work_end,
+            birth_date=person.date_of_birth,
+            previous=previous_facts if kind_spec.needs_previous_permit else None,
+            details=details,
+        )
+    )
+    if not verdict.ok:
+        raise ValidationError(
+            {NON_FIELD_ERRORS if key == "__all__" else key: msgs for key, msgs in verdict.errors.items()}
+        )
+    details.update(verdict.flags)
+    if verdict.warnings:
+        details["warnings"] = verdict.warnings
+    needs_residence = kind_spec.residence_permit or (
+        kind == Kind.CHANGE and rules.ChangeItem.PASSPORT in (details.get("items") or [])
+    )
+    if kind == Kind.EXTENSION and permit is not None and work_start is None:
+        work_start = permit.valid_until + dt.timedelta(days=1)
     application = Application(
         kind=kind.value,
         person=person,
@@ -182,9 +212,9 @@ def do_create_application(
         annual_salary_cny=annual_salary_cny,
         work_start=work_start,
         work_end=work_end,
-        details=details or {},
-        needs_residence_permit=kind_spec.residence_permit,
-        previous=previous,
+        details=details,
+        needs_residence_permit=needs_residence,
+        previous=permit.application if (permit is not None and kind_spec.needs_previous_permit) else None,
         created_by=actor,
         client_token=client_token,
     )
@@ -204,7 +234,12 @@ def do_create_application(
         application=application,
         office=station,
         to_status=application.status,
-        data={"kind": application.kind, "employer": employer.pk, "person": person.pk},
+        data={
+            "kind": application.kind,
+            "employer": employer.pk,
+            "person": person.pk,
+            "warnings": verdict.warnings,
+        },
         request=request,
     )
     return application
@@ -394,8 +429,12 @@ def do_record_entry(
 ) -> Application:
     """A notification-letter holder entered China: the 30-day window for the visit starts."""
     decided = application.decided_at
-    if decided is not None and entry_date < timezone.localdate(decided):
-        raise ValidationError(_("The entry date cannot be before the notification letter was issued."))
+    if decided is not None:
+        errors = rules.entry_errors(
+            decided_on=timezone.localdate(decided), entry_date=entry_date, today=timezone.localdate()
+        )
+        if errors:
+            raise ValidationError({"entry_date": errors})
     locked = Application.objects.select_for_update().get(pk=application.pk)
     locked.details = {**locked.details, "entry_date": entry_date.isoformat()}
     locked.save(update_fields=["details"])

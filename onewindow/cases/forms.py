@@ -8,16 +8,31 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases import reasons
+from onewindow.cases import reasons, rules
 from onewindow.cases.models import Category, Decision
 from onewindow.cases.workflow import KIND_LABELS, Kind
 from onewindow.lib.forms import StyledForm
 
 
-class ApplicationForm(StyledForm):
+def _choices(labels: dict[Any, Any]) -> list[tuple[str, Any]]:
+    return [(str(key), label) for key, label in labels.items()]
+
+
+class KindForm(StyledForm):
     kind = forms.ChoiceField(
-        label=_("What do you apply for?"), choices=[(k.value, v) for k, v in KIND_LABELS.items()]
+        label=_("What do you apply for?"),
+        choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+        widget=forms.RadioSelect,
     )
+
+
+class ApplicationForm(StyledForm):
+    """The one form: common facts, then the fields of the chosen kind.
+
+    The kind's rules themselves (``cases.rules``) run in the action, so the
+    API and this form refuse the same things with the same messages.
+    """
+
     position = forms.CharField(label=_("Position"), max_length=150)
     category = forms.ChoiceField(
         label=_("Category"),
@@ -33,20 +48,108 @@ class ApplicationForm(StyledForm):
     # A fresh token per rendered form: a double click or a retried POST finds the first application.
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=80)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    # Fields of each kind, stored in Application.details.
+    KIND_FIELDS: dict[Kind, list[str]] = {
+        Kind.SHORT_TERM: ["situation", "partner_organisation"],
+        Kind.NOTIFICATION_LETTER: ["outside_china", "planned_entry_date", "visa_post"],
+        Kind.NEW_IN_CHINA: ["basis", "cancellation_proof", "residence_permit_number"],
+        Kind.EXTENSION: [],
+        Kind.CHANGE: [
+            "items",
+            "change_date",
+            "new_family_name",
+            "new_given_names",
+            "new_passport_number",
+            "new_passport_expiry",
+            "new_category",
+        ],
+        Kind.CANCELLATION: ["employment_end_date", "reason"],
+        Kind.REISSUE: ["old_card_number"],
+    }
+    # Common fields each kind does not ask for.
+    KIND_SKIPS: dict[Kind, set[str]] = {
+        Kind.EXTENSION: {"work_start"},
+        Kind.CHANGE: {"work_start", "work_end", "annual_salary_cny"},
+        Kind.CANCELLATION: {"work_start", "work_end", "annual_salary_cny", "category"},
+        Kind.REISSUE: {"work_start", "work_end", "annual_salary_cny", "category"},
+    }
+
+    def __init__(self, *args: Any, kind: Kind, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.kind = kind
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4().hex)
+        for name in self.KIND_SKIPS.get(kind, set()):
+            del self.fields[name]
+        if kind == Kind.EXTENSION:
+            self.fields["work_end"].label = _("New last day of work")
+            self.fields["work_end"].required = True
+        if kind == Kind.SHORT_TERM:
+            self.fields["work_start"].required = self.fields["work_end"].required = True
+        extra = _kind_fields()
+        for name in self.KIND_FIELDS[kind]:
+            self.fields[name] = extra[name]
+        from onewindow.lib.forms import style_fields
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start: dt.date | None = data.get("work_start")
-        end: dt.date | None = data.get("work_end")
-        if start and end and end < start:
-            self.add_error("work_end", _("Work cannot end before it starts."))
-        if data.get("kind") == Kind.SHORT_TERM and start and end and (end - start).days + 1 > 90:
-            self.add_error("work_end", _("Short-term work lasts 90 days or less."))
-        return data
+        style_fields(self)
+
+    def details(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.KIND_FIELDS[self.kind]
+            if self.cleaned_data.get(name) not in (None, "", [], False)
+        }
+
+
+def _kind_fields() -> dict[str, forms.Field]:
+    """Fresh field objects for the kind-specific part of the form."""
+    return {
+        "situation": forms.ChoiceField(
+            label=_("Situation"), choices=[("", "—"), *_choices(rules.SHORT_TERM_SITUATIONS)]
+        ),
+        "partner_organisation": forms.CharField(
+            label=_("Chinese partner organisation"), max_length=200, required=False
+        ),
+        "outside_china": forms.BooleanField(
+            label=_("The applicant is outside China now"),
+            required=False,
+            help_text=_("After the letter is issued the applicant gets a Z visa and enters China."),
+        ),
+        "planned_entry_date": forms.DateField(
+            label=_("Planned date of entry"), widget=forms.DateInput, required=False
+        ),
+        "visa_post": forms.CharField(
+            label=_("Chinese embassy or consulate for the Z visa"), max_length=120, required=False
+        ),
+        "basis": forms.ChoiceField(
+            label=_("Ground for applying from inside China"),
+            choices=[("", "—"), *_choices(rules.IN_CHINA_BASES)],
+        ),
+        "cancellation_proof": forms.CharField(
+            label=_("Reference of the previous permit's proof of cancellation"), max_length=40, required=False
+        ),
+        "residence_permit_number": forms.CharField(
+            label=_("Current work-type residence permit number"), max_length=30, required=False
+        ),
+        "items": forms.MultipleChoiceField(
+            label=_("What changed"), choices=_choices(rules.CHANGE_ITEMS), widget=forms.CheckboxSelectMultiple
+        ),
+        "change_date": forms.DateField(label=_("Date of the change"), widget=forms.DateInput),
+        "new_family_name": forms.CharField(label=_("New family name"), max_length=100, required=False),
+        "new_given_names": forms.CharField(label=_("New given names"), max_length=150, required=False),
+        "new_passport_number": forms.CharField(label=_("New passport number"), max_length=20, required=False),
+        "new_passport_expiry": forms.DateField(
+            label=_("New passport valid until"), widget=forms.DateInput, required=False
+        ),
+        "new_category": forms.ChoiceField(
+            label=_("New category"), choices=[("", "—"), *Category.choices], required=False
+        ),
+        "employment_end_date": forms.DateField(label=_("Last day of employment"), widget=forms.DateInput),
+        "reason": forms.ChoiceField(
+            label=_("Why the employment ended"), choices=[("", "—"), *_choices(rules.DEPARTURE_REASONS)]
+        ),
+        "old_card_number": forms.CharField(label=_("Number on the old permit card"), max_length=30),
+    }
 
 
 class CorrectionsForm(StyledForm):

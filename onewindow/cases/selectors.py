@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from onewindow.audit.models import Event
+from onewindow.cases import rules
 from onewindow.cases.access import visible_applications
 from onewindow.cases.kinds import visit_documents
 from onewindow.cases.models import Application, ApplicationQuerySet, Correction
@@ -28,6 +29,32 @@ def originals_complete(application: Application) -> bool:
         ).values_list("document_type", flat=True)
     )
     return required <= seen
+
+
+def current_permit_facts(person_id: int) -> tuple[Any, rules.PreviousPermit | None]:
+    """The person's active work permit (or ``None``) and what the kind rules need to know of it."""
+    from onewindow.permits.models import Permit
+
+    permit = (
+        Permit.objects.filter(person_id=person_id, status=Permit.Status.ACTIVE)
+        .select_related("number")
+        .first()
+    )
+    if permit is None:
+        return None, None
+    held_since = (
+        Permit.objects.filter(number_id=permit.number_id)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    facts = rules.PreviousPermit(
+        valid_from=permit.valid_from,
+        valid_until=permit.valid_until,
+        active=True,
+        held_since=held_since or permit.valid_from,
+    )
+    return permit, facts
 
 
 def timeline(application: Application) -> QuerySet[Event]:

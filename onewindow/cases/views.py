@@ -34,11 +34,12 @@ from onewindow.cases.forms import (
     CorrectionsForm,
     DecisionForm,
     EntryForm,
+    KindForm,
     ReasonForm,
 )
 from onewindow.cases.kinds import spec
 from onewindow.cases.models import Authority, Decision
-from onewindow.cases.workflow import ACTION_LABELS, Action, Kind, Status, TransitionRefused
+from onewindow.cases.workflow import ACTION_LABELS, KIND_LABELS, Action, Kind, Status, TransitionRefused
 from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
 from onewindow.people.access import access_person
@@ -85,13 +86,17 @@ def _expected_version(request: HttpRequest) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: AuthedRequest, person_id: int) -> HttpResponse:
-    """An HR user files an application for one of the employer's foreign staff."""
+    """An HR user files an application for one of the employer's foreign staff: kind first, then its form."""
     person = access_person(request.user, person_id)
     employments = person.employments.current().filter(employer_id__in=scope_of(request.user).employer_ids)
     employment = employments.select_related("employer").first()
     if employment is None:
         raise Http404("Not an employee of yours")
-    form = ApplicationForm(request.POST or None, initial={"position": employment.position})
+    try:
+        kind = Kind(request.GET.get("kind", ""))
+    except ValueError:
+        return render(request, "cases/choose_kind.html", {"form": KindForm(), "person": person})
+    form = ApplicationForm(request.POST or None, kind=kind, initial={"position": employment.position})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,28 +104,32 @@ def create(request: AuthedRequest, person_id: int) -> HttpResponse:
                 actor=request.user,
                 employer=employment.employer,
                 person=person,
-                kind=Kind(data["kind"]),
+                kind=kind,
                 position=data["position"],
-                annual_salary_cny=data["annual_salary_cny"],
-                work_start=data["work_start"],
-                work_end=data["work_end"],
-                category=data["category"],
+                category=data.get("category", ""),
+                annual_salary_cny=data.get("annual_salary_cny"),
+                work_start=data.get("work_start"),
+                work_end=data.get("work_end"),
+                details=form.details(),
                 client_token=data["client_token"],
                 request=request,
             )
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
+            for warning in application.details.get("warnings", []):
+                messages.warning(request, warning)
             messages.success(
-                request,
-                _("Draft application %(ref)s was created.") % {"ref": application.reference},
+                request, _("Draft application %(ref)s was created.") % {"ref": application.reference}
             )
             return redirect("cases:detail", reference=application.reference)
-    return render(
-        request,
-        "cases/create.html",
-        {"form": form, "person": person, "employer": employment.employer},
-    )
+    context = {
+        "form": form,
+        "person": person,
+        "employer": employment.employer,
+        "kind_label": KIND_LABELS[kind],
+    }
+    return render(request, "cases/create.html", context)
 
 
 @login_required

@@ -489,6 +489,11 @@ def _person(demo: DemoPerson, employer: Employer, hr: User, areas: dict[str, Are
     )
 
 
+DEMO_DETAILS: dict[Kind, dict[str, object]] = {
+    Kind.NEW_IN_CHINA: {"basis": "intra_group"},
+    Kind.SHORT_TERM: {"situation": "training", "partner_organisation": "Shekou Education Group"},
+}
+
 _STAGES = [
     "draft",
     "submitted",
@@ -515,6 +520,7 @@ def _application(
         annual_salary_cny=demo.salary,
         work_start=today + dt.timedelta(days=30),
         work_end=today + dt.timedelta(days=30 + (80 if demo.kind == Kind.SHORT_TERM else 2 * 365)),
+        details=DEMO_DETAILS[demo.kind],
     )
     if demo.stage == "draft":
         return application

@@ -31,15 +31,10 @@ class TestCreate:
     def test_it_lets_hr_file_a_draft_for_their_employee(self, world: World, sign_in: SignIn) -> None:
         person = world.person()
         client = sign_in(world.alice)
-        url = reverse("cases:create", kwargs={"person_id": person.pk})
+        url = reverse("cases:create", kwargs={"person_id": person.pk}) + "?kind=new_in_china"
         form = client.get(url)
         token = form.context["form"].initial["client_token"]
-        data = {
-            "kind": Kind.NEW_IN_CHINA.value,
-            "position": "Engineer",
-            "category": "B",
-            "client_token": token,
-        }
+        data = {"position": "Engineer", "category": "B", "client_token": token, "basis": "category_a"}
         response = client.post(url, data)
         application = Application.objects.get(person=person)
         assert response.status_code == 302
@@ -53,8 +48,8 @@ class TestCreate:
     ) -> None:
         person = world.person()
         client = sign_in(world.alice)
-        url = reverse("cases:create", kwargs={"person_id": person.pk})
-        data = {"kind": Kind.NEW_IN_CHINA.value, "position": "Engineer", "client_token": "retry-1"}
+        url = reverse("cases:create", kwargs={"person_id": person.pk}) + "?kind=new_in_china"
+        data = {"position": "Engineer", "client_token": "retry-1", "basis": "category_a"}
         client.post(url, data)
         client.post(url, data)
         assert Application.objects.filter(person=person).count() == 1
@@ -63,13 +58,15 @@ class TestCreate:
         person = world.person()
         client = sign_in(world.alice)
         data = {
-            "kind": Kind.NEW_IN_CHINA.value,
             "position": "Engineer",
             "client_token": "t",
+            "basis": "category_a",
             "work_start": "2027-03-01",
             "work_end": "2027-01-01",
         }
-        response = client.post(reverse("cases:create", kwargs={"person_id": person.pk}), data)
+        response = client.post(
+            reverse("cases:create", kwargs={"person_id": person.pk}) + "?kind=new_in_china", data
+        )
         assert response.status_code == 200
         assert "Work cannot end before it starts." in response.content.decode()
         assert not Application.objects.filter(person=person).exists()
@@ -77,13 +74,14 @@ class TestCreate:
     def test_it_refuses_short_term_work_longer_than_90_days(self, world: World, sign_in: SignIn) -> None:
         person = world.person()
         data = {
-            "kind": Kind.SHORT_TERM.value,
             "position": "Engineer",
             "client_token": "t",
+            "situation": "technical",
             "work_start": "2027-01-01",
             "work_end": "2027-04-30",
         }
-        response = sign_in(world.alice).post(reverse("cases:create", kwargs={"person_id": person.pk}), data)
+        url = reverse("cases:create", kwargs={"person_id": person.pk}) + f"?kind={Kind.SHORT_TERM.value}"
+        response = sign_in(world.alice).post(url, data)
         assert "Short-term work lasts 90 days or less." in response.content.decode()
 
     @pytest.mark.parametrize("name", ["olga", "carol", "dave", "bob"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.db import IntegrityError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -44,7 +47,15 @@ def test_it_issues_a_permit_with_a_number_and_completes_the_case(world: World) -
 def test_it_keeps_the_number_for_life_across_issuances(world: World) -> None:
     person = world.person()
     first = world.application(person=person, stage="completed")
-    second = world.application(person=person, kind=Kind.EXTENSION, stage="completed")
+    permit = Permit.objects.get(application=first)
+    # Extensions are filed 30 to 90 days before expiry.
+    with time_machine.travel(permit.valid_until - dt.timedelta(days=60)):
+        second = world.application(
+            person=person,
+            kind=Kind.EXTENSION,
+            stage="completed",
+            work_end=permit.valid_until + dt.timedelta(days=365),
+        )
     old, new = Permit.objects.get(application=first), Permit.objects.get(application=second)
     assert old.number == new.number
     old.refresh_from_db()
