@@ -233,3 +233,23 @@ class DecisionForm(StyledForm):
             if not (data.get("reasoning") or "").strip():
                 self.add_error("reasoning", _("A refusal must be reasoned."))
         return data
+
+
+def details_for_display(kind: str, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """The kind-specific answers of an application as (label, value) pairs, in the user's language."""
+    fields = _kind_fields()
+    rows: list[tuple[str, str]] = []
+    for name in ApplicationForm.KIND_FIELDS.get(Kind(kind), []):
+        if name not in details:
+            continue
+        field = fields[name]
+        value = details[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if isinstance(value, list):
+            shown = ", ".join(str(choices.get(item, item)) for item in value)
+        elif isinstance(value, bool):
+            shown = str(_("Yes") if value else _("No"))
+        else:
+            shown = str(choices.get(value, value))
+        rows.append((str(field.label), shown))
+    return rows

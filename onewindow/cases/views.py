@@ -36,6 +36,7 @@ from onewindow.cases.forms import (
     EntryForm,
     KindForm,
     ReasonForm,
+    details_for_display,
 )
 from onewindow.cases.kinds import spec
 from onewindow.cases.models import Authority, Decision
@@ -157,6 +158,7 @@ def detail(request: AuthedRequest, reference: str) -> HttpResponse:
         "timeline": selectors.timeline(application),
         "roles": roles_on(request.user, application),
         "original_checks": {c.document_type: c for c in application.original_checks.all()},
+        "details": details_for_display(application.kind, application.details),
         "can_check_originals": "window_officer" in roles_on(request.user, application)
         and application.status in {Status.APPROVED, Status.ENTERED},
         "show_originals": spec(application.kind).ends_with_visit and application.status in VISIBLE_ORIGINALS,
