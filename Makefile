@@ -49,8 +49,10 @@ setup-dev: $(VENV)/.dev-installed assets locale/zh_Hans/LC_MESSAGES/django.mo
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	@echo "OneWindow is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)."
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "OneWindow is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it); the background worker runs beside it."
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py worker > var/worker.log 2>&1 & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup-dev
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "onewindow.visits",
     "onewindow.permits",
     "onewindow.audit",
+    "onewindow.notifications",
     "onewindow.front",
 ]
 
@@ -131,6 +132,13 @@ TEMPLATES = [
                 "onewindow.front.context.site",
             ],
         },
+    },
+    {
+        # Plain-text mail and messages: the same template language, without HTML escaping.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
     },
 ]
 

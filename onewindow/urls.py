@@ -19,5 +19,6 @@ urlpatterns = [
     path("cases/", include("onewindow.cases.urls")),
     path("visits/", include("onewindow.visits.urls")),
     path("permits/", include("onewindow.permits.urls")),
+    path("inbox/", include("onewindow.notifications.urls")),
     path("", include("onewindow.front.urls")),
 ]

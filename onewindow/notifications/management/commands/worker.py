@@ -1,0 +1,54 @@
+"""The background worker: seals the audit trail, turns events into notifications,
+sends the e-mail outbox and the reminders. Run one or more; they cooperate."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from onewindow.audit.chain import seal_pending
+from onewindow.notifications.actions import release_stuck_emails, send_due_emails
+from onewindow.notifications.recipes import on_event
+from onewindow.notifications.reminders import send_expiry_reminders
+from onewindow.notifications.stream import consume
+
+REMINDER_INTERVAL_SECONDS = 600
+
+
+def run_once(*, reminders: bool = True) -> dict[str, int]:
+    """One round of every background duty; returns what each did."""
+    done = {"sealed": seal_pending(), "events": consume("notifications", on_event)}
+    done["sent"], done["failed"] = send_due_emails()
+    done["released"] = release_stuck_emails()
+    if reminders:
+        done["reminders"] = send_expiry_reminders(timezone.localdate())
+    return done
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (sealing, notifications, e-mail, reminders)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="Do one round and exit.")
+        parser.add_argument("--interval", type=float, default=2.0, help="Seconds between rounds.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["once"]:
+            self.stdout.write(str(run_once()))
+            return
+        last_reminders = 0.0
+        self.stdout.write("OneWindow worker started.")
+        while True:
+            close_old_connections()
+            now = time.monotonic()
+            due = now - last_reminders >= REMINDER_INTERVAL_SECONDS
+            done = run_once(reminders=due)
+            if due:
+                last_reminders = now
+            if any(done.values()):
+                self.stdout.write(str(done))
+            time.sleep(options["interval"])
