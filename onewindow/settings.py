@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "onewindow.permits",
     "onewindow.audit",
     "onewindow.notifications",
+    "onewindow.api",
     "onewindow.front",
 ]
 
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onewindow.api.idempotency.IdempotencyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

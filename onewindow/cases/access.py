@@ -23,9 +23,11 @@ def application_filter(user: Any, roles: Iterable[str] | None = None) -> Q:
     wanted = set(roles) if roles is not None else set(CASE_ROLES) | {Role.EMPLOYER_HR, Role.FOREIGN_NATIONAL}
     # Window officers work on the cases routed to their own station (or hall);
     # the authorities and supervisors reach every case in their office's area.
-    condition = scope.area_q("area_path", wanted & (set(CASE_ROLES) - {Role.WINDOW_OFFICER}))
+    staff = scope.area_q("area_path", wanted & (set(CASE_ROLES) - {Role.WINDOW_OFFICER}))
     if Role.WINDOW_OFFICER in wanted and scope.office_ids([Role.WINDOW_OFFICER]):
-        condition |= Q(station_id__in=scope.office_ids([Role.WINDOW_OFFICER]))
+        staff |= Q(station_id__in=scope.office_ids([Role.WINDOW_OFFICER]))
+    # A draft is the employer's own work until it is submitted: officials never see it.
+    condition = staff & Q(submitted_at__isnull=False)
     if Role.EMPLOYER_HR in wanted and scope.employer_ids:
         condition |= Q(employer_id__in=scope.employer_ids)
     if Role.FOREIGN_NATIONAL in wanted and scope.person_ids:
@@ -69,4 +71,6 @@ def roles_on(user: Any, application: Application) -> set[str]:
     roles.discard(Role.WINDOW_OFFICER)
     if application.station_id in scope.office_ids([Role.WINDOW_OFFICER]):
         roles.add(Role.WINDOW_OFFICER)
+    if application.submitted_at is None:
+        roles &= {Role.EMPLOYER_HR, Role.FOREIGN_NATIONAL}
     return roles

@@ -245,6 +245,72 @@ def do_create_application(
     return application
 
 
+# What an applicant may still change, and in which statuses.
+EDITABLE_FIELDS = ("position", "category", "annual_salary_cny", "work_start", "work_end", "details")
+EDITABLE_STATUSES = frozenset({Status.DRAFT.value, Status.RETURNED.value})
+
+
+@transaction.atomic
+def do_update_application(
+    application: Application,
+    *,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """Edit a draft, or a file returned for corrections; the kind's rules are checked again."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleApplication()
+    if locked.status not in EDITABLE_STATUSES:
+        raise TransitionRefused(_("Only a draft or a returned application can be edited."), code="conflict")
+    if "employer_hr" not in roles_on(actor, locked):
+        raise TransitionRefused(_("Your role cannot take this step."), code="forbidden")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("This field cannot be changed.") for field in sorted(unknown)})
+    old = {field: getattr(locked, field) for field in changes}
+    for field, value in changes.items():
+        if field == "details":
+            value = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in (value or {}).items()}
+        setattr(locked, field, value)
+    _permit, previous_facts = selectors.current_permit_facts(locked.person_id)
+    verdict = rules.check(
+        rules.Facts(
+            kind=Kind(locked.kind),
+            today=timezone.localdate(),
+            calendar=calendar_for(locked.street.city_path),
+            work_start=locked.work_start,
+            work_end=locked.work_end,
+            birth_date=locked.person.date_of_birth,
+            previous=previous_facts if spec(locked.kind).needs_previous_permit else None,
+            details=locked.details,
+        )
+    )
+    if not verdict.ok:
+        raise ValidationError(
+            {NON_FIELD_ERRORS if key == "__all__" else key: msgs for key, msgs in verdict.errors.items()}
+        )
+    locked.details = {**locked.details, **verdict.flags}
+    locked.version += 1
+    locked.full_clean()
+    locked.save(update_fields=[*changes, "details", "version", "updated_at"])
+    record_event(
+        actor=actor,
+        action="case.update",
+        obj=locked,
+        application=locked,
+        office=locked.station,
+        data={
+            "old": {k: str(v) for k, v in old.items()},
+            "new": {k: str(getattr(locked, k)) for k in changes},
+        },
+        request=request,
+    )
+    return locked
+
+
 @transaction.atomic
 def do_return_application(
     application: Application,

@@ -156,14 +156,21 @@ class TestSteps:
     def test_it_refuses_a_step_the_table_does_not_allow_and_changes_nothing(
         self, world: World, sign_in: SignIn
     ) -> None:
-        application = world.application()
+        application = world.application(stage="in_review")
+        version = application.version
         last_event = Event.objects.order_by("-id").values_list("id", flat=True).first()
         response = sign_in(world.carol).post(_act(application, "accept"), follow=True)
         application.refresh_from_db()
-        assert application.status == Status.DRAFT
-        assert application.version == 1
+        assert application.status == Status.IN_REVIEW
+        assert application.version == version
         assert not Event.objects.filter(id__gt=last_event, action__startswith="case.").exists()
         assert "not possible while the application is" in response.content.decode()
+
+    def test_it_keeps_drafts_from_officials(self, world: World, sign_in: SignIn) -> None:
+        application = world.application()
+        for name in ("carol", "dave", "frank"):
+            assert sign_in(world.users[name]).get(_detail(application)).status_code == 404
+        assert sign_in(world.alice).get(_detail(application)).status_code == 200
 
     def test_it_refuses_a_step_of_another_role(self, world: World, sign_in: SignIn) -> None:
         application = world.application(stage="submitted")

@@ -14,6 +14,7 @@ register = template.Library()
 
 _EVENT_LABELS = {
     "case.create": _("Draft created"),
+    "case.update": _("Application edited"),
     "permit.issue": _("Work permit issued"),
     "residence_permit.hand_over": _("Residence permit handed over"),
     "visit.original_checked": _("Original checked"),

@@ -1,0 +1,90 @@
+"""``Idempotency-Key`` on creating POSTs: a retry gets the first answer, never a second creation.
+
+The first request with a key records it (committed at once, state
+"running"), runs, and stores its answer. A retry with the same key and body
+gets that stored answer; one that arrives while the first is still running
+gets 409; the same key with a different body gets 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from onewindow.api.models import IdempotencyRecord
+from onewindow.api.tokens import check_token
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+# Answers replayed must not carry per-request headers.
+_KEPT_HEADERS = ("Content-Type", "Location", "ETag")
+
+
+def _error(status: int, code: str, message: str) -> HttpResponse:
+    body = {"error": {"code": code, "message": message, "fields": {}}}
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+
+
+def _caller(request: HttpRequest) -> Any:
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        token = check_token(auth[7:])
+        return token.user if token is not None else None
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or not key or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if len(key) > MAX_KEY_LENGTH:
+            return _error(400, "bad_request", _("The Idempotency-Key is too long (at most 200 characters)."))
+        user = _caller(request)
+        if user is None:
+            return self.get_response(request)  # authentication fails in the API with 401
+        body_hash = hashlib.sha256(request.body).hexdigest()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=user, key=key, method=request.method, path=request.path, body_hash=body_hash
+                )
+        except IntegrityError:
+            previous = IdempotencyRecord.objects.get(user=user, key=key)
+            if previous.body_hash != body_hash or previous.path != request.path:
+                return _error(
+                    422, "idempotency_key_reused", _("This Idempotency-Key was used for a different request.")
+                )
+            if previous.state == IdempotencyRecord.State.RUNNING:
+                return _error(
+                    409,
+                    "request_in_progress",
+                    _("The first request with this Idempotency-Key is still running."),
+                )
+            replay = HttpResponse(bytes(previous.response_body or b""), status=previous.status_code or 200)
+            for name, value in previous.response_headers.items():
+                replay[name] = value
+            replay["Idempotent-Replayed"] = "true"
+            return replay
+        response = self.get_response(request)
+        if response.status_code >= 500:
+            # A failure is not an answer: let the client retry with the same key.
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            return response
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            state=IdempotencyRecord.State.DONE,
+            status_code=response.status_code,
+            response_body=response.content,
+            response_headers={name: response[name] for name in _KEPT_HEADERS if name in response},
+        )
+        return response
