@@ -24,7 +24,9 @@ api = NinjaAPI(
 errors.install(api)
 
 # (URL prefix, dotted path of the app's router). An app adds its API by adding a line here.
-ROUTERS: list[tuple[str, str]] = []
+ROUTERS: list[tuple[str, str]] = [
+    ("/eligibility/", "onewindow.eligibility.api.router"),
+]
 
 for prefix, dotted in ROUTERS:
     api.add_router(prefix, import_string(dotted))
