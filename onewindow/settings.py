@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "onewindow.accounts",
     "onewindow.employers",
     "onewindow.people",
+    "onewindow.eligibility",
     "onewindow.cases",
     "onewindow.visits",
     "onewindow.permits",

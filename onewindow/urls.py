@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("onewindow.accounts.urls")),
     path("employer/", include("onewindow.employers.urls")),
     path("people/", include("onewindow.people.urls")),
+    path("eligibility/", include("onewindow.eligibility.urls")),
     path("cases/", include("onewindow.cases.urls")),
     path("visits/", include("onewindow.visits.urls")),
     path("permits/", include("onewindow.permits.urls")),

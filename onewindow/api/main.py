@@ -26,6 +26,7 @@ errors.install(api)
 # (URL prefix, dotted path of the app's router). An app adds its API by adding a line here.
 ROUTERS: list[tuple[str, str]] = [
     ("/", "onewindow.cases.api.router"),
+    ("/eligibility/", "onewindow.eligibility.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

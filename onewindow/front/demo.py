@@ -28,6 +28,7 @@ from onewindow.cases.actions import (
 from onewindow.cases.kinds import visit_documents
 from onewindow.cases.models import Application, Authority, Decision
 from onewindow.cases.workflow import Action, Kind
+from onewindow.eligibility.actions import do_add_local_parameters
 from onewindow.employers.actions import do_register_employer, do_verify_employer
 from onewindow.employers.models import Employer
 from onewindow.offices.actions import do_create_area, do_create_office
@@ -364,6 +365,18 @@ def _areas() -> dict[str, Area]:
         name_en="Shenzhen",
         name_zh="深圳市",
         division_code="440300",
+    )
+    do_add_local_parameters(
+        actor=None,
+        city=city,
+        valid_from=dt.date(2022, 7, 1),
+        previous_year_average_wage_cny=123_485,
+        local_bonus_max=10,
+        note=(
+            "Illustrative figures for the demo, not Shenzhen's published ones: the average wage of "
+            "RMB 123,485 is one city's 2022 example (A threshold RMB 740,910, B threshold RMB 493,940). "
+            "Replace them with the figures the city publishes each year."
+        ),
     )
     areas = {"shenzhen": city}
     names = {

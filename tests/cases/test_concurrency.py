@@ -89,6 +89,7 @@ def test_it_creates_one_application_for_a_retried_submission(live_world: World) 
             person=person,
             kind=Kind.NEW_IN_CHINA,
             position="Engineer",
+            details={"basis": "intra_group"},
             client_token="same-key",
         )
 
