@@ -31,9 +31,10 @@ from onewindow.cases.actions import (
     do_record_decision,
     do_transition,
 )
-from onewindow.cases.kinds import visit_documents
+from onewindow.cases.kinds import spec, visit_documents
 from onewindow.cases.models import Application, Authority, Decision
 from onewindow.cases.workflow import Action, Kind
+from onewindow.eligibility.actions import do_add_local_parameters
 from onewindow.employers.actions import do_register_employer, do_verify_employer
 from onewindow.employers.models import Employer
 from onewindow.offices.actions import do_create_area, do_create_office
@@ -123,6 +124,14 @@ def build_world() -> World:
         level=Area.Level.STREET,
         name_en="Lianhua",
         name_zh="莲花街道",
+    )
+    do_add_local_parameters(
+        actor=None,
+        city=city,
+        valid_from=dt.date(2022, 7, 1),
+        previous_year_average_wage_cny=123_485,
+        local_bonus_max=10,
+        note="Test figures (domain.md's example year).",
     )
     world.areas = {
         "shenzhen": city,
@@ -281,6 +290,19 @@ KIND_DETAILS: dict[Kind, dict[str, object]] = {
 }
 
 
+# A bachelor's with four years' experience at RMB 500,000 a year: category B.
+ASSESSMENT_FACTS: dict[str, object] = {
+    "education": "bachelor",
+    "related_experience_years": 4,
+    "months_per_year_in_china": 12,
+    "hsk_level": 2,
+}
+
+
+# The same, declaring a national talent programme: category A.
+ASSESSMENT_FACTS_A: dict[str, object] = {**ASSESSMENT_FACTS, "direct_routes": ["talent_programme"]}
+
+
 def kind_details(kind: Kind) -> dict[str, object]:
     today = timezone.localdate().isoformat()
     return {key: today if value == "today" else value for key, value in KIND_DETAILS[kind].items()}
@@ -314,6 +336,9 @@ def make_application(
         work_start=None if kind == Kind.EXTENSION else start,
         work_end=end,  # type: ignore[arg-type]
         details=kind_details(kind) if details is None else details,
+        assessment_facts=(ASSESSMENT_FACTS_A if category == "A" else ASSESSMENT_FACTS)
+        if spec(kind).assessed
+        else None,
     )
     order = STAGES.index(stage)
     if order >= 1:

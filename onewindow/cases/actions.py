@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.trail import record_event
-from onewindow.cases import deadlines, rules, selectors, workflow
+from onewindow.cases import assessment, deadlines, rules, selectors, workflow
 from onewindow.cases.access import roles_on
 from onewindow.cases.kinds import spec
 from onewindow.cases.models import Application, Authority, Correction, Decision, TimeLimit
@@ -147,10 +147,15 @@ def do_create_application(
     work_start: dt.date | None = None,
     work_end: dt.date | None = None,
     details: dict[str, Any] | None = None,
+    assessment_facts: dict[str, Any] | None = None,
     client_token: str = "",
     request: HttpRequest | None = None,
 ) -> Application:
     """Open a draft application of ``person`` at ``employer``, routed to the covering station.
+
+    For the kinds that need it, the A/B/C category is assessed from
+    ``assessment_facts`` by the eligibility engine under the city's
+    parameters of the day, and stored with the facts.
 
     The kind's own rules (``cases.rules``) are checked first; a refusal
     raises ``ValidationError`` with a message per field and creates nothing.
@@ -195,6 +200,21 @@ def do_create_application(
     details.update(verdict.flags)
     if verdict.warnings:
         details["warnings"] = verdict.warnings
+    if kind_spec.assessed and assessment_facts is None:
+        raise ValidationError(
+            {"assessment": _("Answer the category questions: this kind is assessed A, B or C.")}
+        )
+    if kind_spec.assessed and assessment_facts is not None:
+        today = timezone.localdate()
+        result = assessment.classify(
+            city_path=employer.workplace_street.city_path,
+            on_date=today,
+            salary=annual_salary_cny,
+            age=person.age_on(work_start or today),
+            facts=assessment_facts,
+        )
+        details["assessment"] = assessment.summary(result, assessment_facts, today)
+        category = str(result.category)
     needs_residence = kind_spec.residence_permit or (
         kind == Kind.CHANGE and rules.ChangeItem.PASSPORT in (details.get("items") or [])
     )

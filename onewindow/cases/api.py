@@ -130,6 +130,24 @@ class CasePage(Schema):
     )
 
 
+class AssessmentFacts(Strict):
+    """The facts the A/B/C engine classifies (the salary and the age come from the case and the file)."""
+
+    education: Literal["doctorate", "master", "bachelor", "none"]
+    related_experience_years: int = Field(ge=0, le=80)
+    months_per_year_in_china: int = Field(ge=0, le=12)
+    hsk_level: int = Field(default=0, ge=0, le=6)
+    former_chinese_national: bool = False
+    chinese_taught_degree: bool = False
+    special_work_location: bool = False
+    high_level_university: bool = False
+    fortune500_experience: bool = False
+    holds_patents: bool = False
+    continuous_years_in_china: int = Field(default=0, ge=0, le=80)
+    local_bonus: int = Field(default=0, ge=0, le=10)
+    direct_routes: list[str] = Field(default_factory=list, examples=[["talent_programme"]])
+
+
 class CaseCreate(Strict):
     person_id: int
     kind: KindName
@@ -142,6 +160,10 @@ class CaseCreate(Strict):
         default_factory=dict,
         description="The kind's own answers, e.g. {'basis': 'intra_group'} for new_in_china.",
         examples=[{"basis": "intra_group"}],
+    )
+    assessment: AssessmentFacts | None = Field(
+        default=None,
+        description="Required for the kinds whose category is assessed (new permits, letters, extensions).",
     )
 
 
@@ -319,6 +341,7 @@ def create_case(
         work_start=payload.work_start,
         work_end=payload.work_end,
         details=payload.details,
+        assessment_facts=payload.assessment.model_dump() if payload.assessment else None,
         request=request,
     )
     response["Location"] = f"/api/v1/cases/{application.reference}"

@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases import reasons, rules
+from onewindow.cases import assessment, reasons, rules
+from onewindow.cases.kinds import spec
 from onewindow.cases.models import Category, Decision
 from onewindow.cases.workflow import KIND_LABELS, Kind
 from onewindow.lib.forms import StyledForm
@@ -89,9 +90,26 @@ class ApplicationForm(StyledForm):
         extra = _kind_fields()
         for name in self.KIND_FIELDS[kind]:
             self.fields[name] = extra[name]
+        if spec(kind).assessed:
+            # The category is assessed from the facts below, not claimed.
+            del self.fields["category"]
+            self.fields["annual_salary_cny"].required = True
+            for name, field in _assessment_fields().items():
+                self.fields[name] = field
         from onewindow.lib.forms import style_fields
 
         style_fields(self)
+
+    @property
+    def assessed(self) -> bool:
+        return spec(self.kind).assessed
+
+    def assessment_facts(self) -> dict[str, Any] | None:
+        if not self.assessed:
+            return None
+        return {
+            name: self.cleaned_data[name] for name in assessment.INPUT_FIELDS if name in self.cleaned_data
+        }
 
     def details(self) -> dict[str, Any]:
         return {
@@ -99,6 +117,14 @@ class ApplicationForm(StyledForm):
             for name in self.KIND_FIELDS[self.kind]
             if self.cleaned_data.get(name) not in (None, "", [], False)
         }
+
+
+def _assessment_fields() -> dict[str, forms.Field]:
+    """The self-assessment's questions (same labels, limits and help), for the one form."""
+    from onewindow.eligibility.forms import SelfAssessmentForm
+
+    form = SelfAssessmentForm()
+    return {name: form.fields[name] for name in assessment.INPUT_FIELDS}
 
 
 def _kind_fields() -> dict[str, forms.Field]:

@@ -24,6 +24,8 @@ class KindSpec:
     residence_permit: bool = False
     # The kind builds on an existing permit (extension, change, cancellation, re-issue).
     needs_previous_permit: bool = False
+    # The applicant's A/B/C category is assessed from the facts on the form (eligibility engine).
+    assessed: bool = False
 
     @property
     def ends_with_visit(self) -> bool:
@@ -50,6 +52,7 @@ SPECS: dict[Kind, KindSpec] = {
         ),
         optional_documents=(D.TALENT_EVIDENCE, D.FAMILY_DOCUMENTS),
         residence_permit=True,
+        assessed=True,
     ),
     Kind.NEW_IN_CHINA: KindSpec(
         Kind.NEW_IN_CHINA,
@@ -65,12 +68,14 @@ SPECS: dict[Kind, KindSpec] = {
         ),
         optional_documents=(D.CANCELLATION_PROOF, D.TALENT_EVIDENCE, D.FAMILY_DOCUMENTS),
         residence_permit=True,
+        assessed=True,
     ),
     Kind.EXTENSION: KindSpec(
         Kind.EXTENSION,
         documents=(D.APPLICATION_FORM, D.PASSPORT, D.PHOTO, D.EMPLOYMENT_CONTRACT),
         residence_permit=True,
         needs_previous_permit=True,
+        assessed=True,
     ),
     Kind.CHANGE: KindSpec(
         Kind.CHANGE,

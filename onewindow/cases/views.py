@@ -28,6 +28,7 @@ from onewindow.cases.actions import (
     do_return_application,
     do_transition,
 )
+from onewindow.cases.assessment import explain
 from onewindow.cases.forms import (
     AnswerForm,
     ApplicationForm,
@@ -39,7 +40,7 @@ from onewindow.cases.forms import (
     details_for_display,
 )
 from onewindow.cases.kinds import spec
-from onewindow.cases.models import Authority, Decision
+from onewindow.cases.models import Application, Authority, Decision
 from onewindow.cases.workflow import ACTION_LABELS, KIND_LABELS, Action, Kind, Status, TransitionRefused
 from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
@@ -112,6 +113,7 @@ def create(request: AuthedRequest, person_id: int) -> HttpResponse:
                 work_start=data.get("work_start"),
                 work_end=data.get("work_end"),
                 details=form.details(),
+                assessment_facts=form.assessment_facts(),
                 client_token=data["client_token"],
                 request=request,
             )
@@ -159,11 +161,22 @@ def detail(request: AuthedRequest, reference: str) -> HttpResponse:
         "roles": roles_on(request.user, application),
         "original_checks": {c.document_type: c for c in application.original_checks.all()},
         "details": details_for_display(application.kind, application.details),
+        "assessment": _assessment(application),
         "can_check_originals": "window_officer" in roles_on(request.user, application)
         and application.status in {Status.APPROVED, Status.ENTERED},
         "show_originals": spec(application.kind).ends_with_visit and application.status in VISIBLE_ORIGINALS,
     }
     return render(request, "cases/detail.html", context)
+
+
+def _assessment(application: Application) -> Any:
+    stored = application.details.get("assessment")
+    if not stored:
+        return None
+    age = application.person.age_on(application.work_start or timezone.localdate())
+    return explain(
+        stored, city_path=application.street.city_path, salary=application.annual_salary_cny, age=age
+    )
 
 
 @login_required

@@ -25,7 +25,7 @@ from onewindow.cases.actions import (
     do_return_application,
     do_transition,
 )
-from onewindow.cases.kinds import visit_documents
+from onewindow.cases.kinds import spec, visit_documents
 from onewindow.cases.models import Application, Authority, Decision
 from onewindow.cases.workflow import Action, Kind
 from onewindow.eligibility.actions import do_add_local_parameters
@@ -502,6 +502,26 @@ def _person(demo: DemoPerson, employer: Employer, hr: User, areas: dict[str, Are
     )
 
 
+def _facts(demo: DemoPerson) -> dict[str, object]:
+    """Plausible facts: a doctorate on a national programme for A, a master's for B, no degree for C."""
+    if demo.category == "A":
+        return {
+            "education": "doctorate",
+            "related_experience_years": 12,
+            "months_per_year_in_china": 12,
+            "hsk_level": 3,
+            "direct_routes": ["talent_programme"],
+        }
+    if demo.category == "B":
+        return {
+            "education": "master",
+            "related_experience_years": 5,
+            "months_per_year_in_china": 12,
+            "hsk_level": 2,
+        }
+    return {"education": "none", "related_experience_years": 1, "months_per_year_in_china": 12}
+
+
 DEMO_DETAILS: dict[Kind, dict[str, object]] = {
     Kind.NEW_IN_CHINA: {"basis": "intra_group"},
     Kind.SHORT_TERM: {"situation": "training", "partner_organisation": "Shekou Education Group"},
@@ -534,6 +554,7 @@ def _application(
         work_start=today + dt.timedelta(days=30),
         work_end=today + dt.timedelta(days=30 + (80 if demo.kind == Kind.SHORT_TERM else 2 * 365)),
         details=DEMO_DETAILS[demo.kind],
+        assessment_facts=_facts(demo) if spec(demo.kind).assessed else None,
     )
     if demo.stage == "draft":
         return application

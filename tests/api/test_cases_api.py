@@ -21,12 +21,16 @@ ApiAs = Callable[..., ApiClient]
 
 
 def new_case(person_id: int, **overrides: Any) -> dict[str, Any]:
-    return {
+    facts = {"education": "bachelor", "related_experience_years": 4, "months_per_year_in_china": 12}
+    case = {
         "person_id": person_id,
         "kind": "new_in_china",
         "position": "Engineer",
+        "annual_salary_cny": 500_000,
         "details": {"basis": "intra_group"},
-    } | overrides
+        "assessment": facts,
+    }
+    return case | overrides
 
 
 class TestAuth:
@@ -121,6 +125,8 @@ class TestCreate:
             ({"annual_salary_cny": -1}, "annual_salary_cny"),
             ({"colour": "blue"}, "colour"),
             ({"details": {}}, "basis"),
+            ({"assessment": None}, "assessment"),
+            ({"assessment": {"education": "kindergarten"}}, "assessment.education"),
             ({"work_start": "2027-05-01", "work_end": "2027-01-01"}, "work_end"),
         ],
     )

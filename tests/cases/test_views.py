@@ -16,6 +16,17 @@ from tests.factories import World
 
 pytestmark = pytest.mark.django_db
 
+# The assessment questions of the one form: a bachelor's with four years' experience.
+FACTS = {
+    "annual_salary_cny": "500000",
+    "education": "bachelor",
+    "related_experience_years": "4",
+    "months_per_year_in_china": "12",
+    "hsk_level": "0",
+    "continuous_years_in_china": "0",
+    "local_bonus": "0",
+}
+
 SignIn = Callable[[User], Client]
 
 
@@ -34,7 +45,7 @@ class TestCreate:
         url = reverse("cases:create", kwargs={"person_id": person.pk}) + "?kind=new_in_china"
         form = client.get(url)
         token = form.context["form"].initial["client_token"]
-        data = {"position": "Engineer", "category": "B", "client_token": token, "basis": "category_a"}
+        data = {"position": "Engineer", "client_token": token, "basis": "category_a", **FACTS}
         response = client.post(url, data)
         application = Application.objects.get(person=person)
         assert response.status_code == 302
@@ -42,6 +53,7 @@ class TestCreate:
         assert application.status == Status.DRAFT
         assert application.station == world.offices["zhaoshang"]
         assert application.category == "B"
+        assert application.details["assessment"]["route"] in {"points", "bachelor_experience"}
 
     def test_it_creates_one_application_when_the_form_is_posted_twice(
         self, world: World, sign_in: SignIn
@@ -49,7 +61,7 @@ class TestCreate:
         person = world.person()
         client = sign_in(world.alice)
         url = reverse("cases:create", kwargs={"person_id": person.pk}) + "?kind=new_in_china"
-        data = {"position": "Engineer", "client_token": "retry-1", "basis": "category_a"}
+        data = {"position": "Engineer", "client_token": "retry-1", "basis": "category_a", **FACTS}
         client.post(url, data)
         client.post(url, data)
         assert Application.objects.filter(person=person).count() == 1
@@ -63,6 +75,7 @@ class TestCreate:
             "basis": "category_a",
             "work_start": "2027-03-01",
             "work_end": "2027-01-01",
+            **FACTS,
         }
         response = client.post(
             reverse("cases:create", kwargs={"person_id": person.pk}) + "?kind=new_in_china", data
