@@ -57,10 +57,9 @@ _TIMESTAMP_ON: dict[Action, str] = {
 def _acting_as(actor: User | None, application: Application, transition: workflow.Transition) -> Actor:
     if actor is None:
         return Actor.SYSTEM
-    roles = roles_on(actor, application)
-    for role in sorted(roles):
-        if Actor(role) in transition.actors:
-            return Actor(role)
+    for actor_role in sorted(actor_roles(actor, application)):
+        if actor_role in transition.actors:
+            return actor_role
     raise TransitionRefused(_("Your role cannot take this step."), code="forbidden")
 
 

@@ -209,13 +209,20 @@ def _form_step(
     request: AuthedRequest,
     reference: str,
     *,
+    action: Action,
     form_class: type,
     title: str,
     perform: Any,
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """A step with a form: show it, validate it, perform it, or show why not."""
+    """A step with a form: show it, validate it, perform it, or show why not.
+
+    Only users whose role may ever take the step see its form; whether it
+    can be taken *now* is the table's answer when the form is sent.
+    """
     application = access_application(request.user, reference)
+    if not actor_roles(request.user, application) & workflow.actors_for(action):
+        raise Http404("Not a step for this user")
     form = form_class(request.POST or None, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,6 +251,7 @@ def return_for_corrections(request: AuthedRequest, reference: str) -> HttpRespon
         request,
         reference,
         form_class=CorrectionsForm,
+        action=Action.RETURN,
         title=str(ACTION_LABELS[Action.RETURN]),
         perform=perform,
     )
@@ -265,6 +273,7 @@ def decline(request: AuthedRequest, reference: str) -> HttpResponse:
         request,
         reference,
         form_class=ReasonForm,
+        action=Action.DECLINE,
         title=str(ACTION_LABELS[Action.DECLINE]),
         perform=perform,
     )
@@ -280,6 +289,7 @@ def request_supplement(request: AuthedRequest, reference: str) -> HttpResponse:
         request,
         reference,
         form_class=CorrectionsForm,
+        action=Action.REQUEST_SUPPLEMENT,
         title=str(ACTION_LABELS[Action.REQUEST_SUPPLEMENT]),
         perform=perform,
     )
@@ -295,6 +305,7 @@ def answer(request: AuthedRequest, reference: str) -> HttpResponse:
         request,
         reference,
         form_class=AnswerForm,
+        action=Action.ANSWER_SUPPLEMENT,
         title=str(ACTION_LABELS[Action.ANSWER_SUPPLEMENT]),
         perform=perform,
     )
@@ -310,6 +321,7 @@ def record_entry(request: AuthedRequest, reference: str) -> HttpResponse:
         request,
         reference,
         form_class=EntryForm,
+        action=Action.RECORD_ENTRY,
         title=str(ACTION_LABELS[Action.RECORD_ENTRY]),
         perform=perform,
     )
@@ -338,6 +350,7 @@ def _decide(request: AuthedRequest, reference: str, authority: Authority) -> Htt
         request,
         reference,
         form_class=DecisionForm,
+        action=action,
         title=str(ACTION_LABELS[action]),
         perform=perform,
         form_kwargs={"residence": authority == Authority.RESIDENCE_PERMIT},

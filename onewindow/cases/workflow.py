@@ -324,6 +324,11 @@ def check(case: Facts, status: str, action: str, actor: Actor) -> Transition:
     return transition
 
 
+def actors_for(action: str) -> frozenset[Actor]:
+    """Everyone who may take ``action`` in some status (for showing or hiding its form)."""
+    return frozenset().union(*(t.actors for (_s, a), t in TRANSITIONS.items() if a == action))
+
+
 def available(case: Facts, status: str, actors: set[Actor]) -> list[Action]:
     """The actions ``actors`` could take now (for the buttons on the case page)."""
     result = []
