@@ -463,13 +463,23 @@ def do_record_scan(
     return scan
 
 
-@transaction.atomic
-def do_prune_scans(*, before: dt.datetime, actor: User | None = None) -> int:
-    """Delete scan records older than ``before`` (the retention period); the pruning itself is audited."""
-    deleted, _by_model = Scan.objects.filter(scanned_at__lt=before).delete()
-    record_event(
-        actor=actor,
-        action="permit_scan.prune",
-        data={"before": before.isoformat(), "deleted": deleted},
-    )
+def do_prune_scans(*, before: dt.datetime, actor: User | None = None, batch_size: int = 10_000) -> int:
+    """Delete scan records older than ``before`` (the retention period); the pruning itself is audited.
+
+    Deleted in batches, each in its own short transaction, so pruning a
+    year of national traffic never holds one long lock.
+    """
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(Scan.objects.filter(scanned_at__lt=before).values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                break
+            deleted += Scan.objects.filter(pk__in=batch).delete()[0]
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="permit_scan.prune",
+            data={"before": before.isoformat(), "deleted": deleted},
+        )
     return deleted

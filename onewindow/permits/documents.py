@@ -50,6 +50,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "本打印件的真伪与当前状态以扫描二维码核验的结果为准。",
         "The authenticity and current status of this printout are what its QR code shows when verified.",
     ),
+    "check_title": ("外国人工作许可核验", "Permit check"),
     "proof_title": ("外国人工作许可注销证明", "Proof of Cancellation of a Foreigner's Work Permit"),
     "proof_reference": ("证明编号", "Reference"),
     "former_employer": ("原工作单位", "Former employer"),

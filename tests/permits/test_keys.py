@@ -169,3 +169,9 @@ def test_it_prunes_old_scans_and_audits_it(world: World) -> None:
     assert list(Scan.objects.values_list("channel", flat=True)) == ["page"]
     assert Event.objects.get(action="permit_scan.prune").data["deleted"] == 1
     assert do_prune_scans(before=timezone.now() - dt.timedelta(days=1)) == 0
+    for _ in range(5):
+        do_record_scan(
+            result=CheckResult.INVALID, channel=Scan.Channel.API, permit=None, key_id="", request=None
+        )
+    assert do_prune_scans(before=timezone.now() + dt.timedelta(seconds=1), batch_size=2) == 6
+    assert not Scan.objects.exists()

@@ -44,6 +44,12 @@ def test_it_shows_the_newest_issuance_and_the_history(
     assert f'href="/permits/{first.pk}/"' in html
 
 
+def test_it_links_the_holder_to_their_permit_from_their_file(world: World, sign_in: SignIn) -> None:
+    assert 'id="my-permit"' in sign_in(world.bob).get("/people/me/").content.decode()
+    bob_file = f"/people/{world.people['bob'].pk}/"
+    assert 'id="my-permit"' not in sign_in(world.alice).get(bob_file).content.decode()
+
+
 def test_it_tells_a_holder_without_a_permit_so(world: World, sign_in: SignIn) -> None:
     response = sign_in(world.bob).get("/permits/mine/")
     assert response.status_code == 200
