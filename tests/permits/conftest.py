@@ -2,16 +2,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from pytest_django.fixtures import Settings
 
 from onewindow.permits.actions import do_rotate_signing_key
 from onewindow.permits.models import SigningKey
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Settings) -> None:
-    # The world's ten accounts cost seconds with the production hasher; these tests never sign in by password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

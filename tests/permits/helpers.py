@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import time_machine
 from onewindow.cases.models import Application
 from onewindow.cases.workflow import Kind
 from onewindow.permits.models import Permit
@@ -21,8 +22,18 @@ def issue_permit(world: World, *, employer: str = "robotics", **kw: object) -> P
 
 
 def extend(world: World, permit: Permit) -> Permit:
-    """A second issuance of the same permit number (an extension), superseding ``permit``."""
-    return issue_permit(world, kind=Kind.EXTENSION, person=permit.person)
+    """A second issuance of the same permit number (an extension), superseding ``permit``.
+
+    Filed 60 days before ``permit`` expires (the law's window is 30 to 90 days),
+    for another year.
+    """
+    with time_machine.travel(permit.valid_until - dt.timedelta(days=60)):
+        return issue_permit(
+            world,
+            kind=Kind.EXTENSION,
+            person=permit.person,
+            work_end=permit.valid_until + dt.timedelta(days=365),
+        )
 
 
 def in_force(permit: Permit) -> dt.datetime:

@@ -52,8 +52,11 @@ def test_it_does_not_find_an_active_permit_by_a_reference(world: World) -> None:
 
 
 def test_it_refuses_a_cancellation_when_the_person_holds_no_permit_at_the_employer(world: World) -> None:
-    with pytest.raises(ValidationError, match="no active permit"):
-        world.application(kind=Kind.CANCELLATION, stage="approved")
+    elsewhere = issue_permit(world, employer="lab")
+    with pytest.raises(ValidationError, match="no active permit with this employer"):
+        world.application("robotics", kind=Kind.CANCELLATION, stage="approved", person=elsewhere.person)
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Permit.Status.ACTIVE
     assert not Event.objects.filter(action="permit.cancel").exists()
 
 

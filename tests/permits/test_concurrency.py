@@ -1,4 +1,4 @@
-"""Permit numbers and issuance under real concurrency: threads on PostgreSQL.
+"""Permit numbers under real concurrency: threads on PostgreSQL (issuing twice: tests/cases).
 
 SQLite takes the write lock at BEGIN (IMMEDIATE), so it serialises writers
 by construction and proves nothing here; these tests run on PostgreSQL only.
@@ -13,17 +13,12 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from onewindow.cases.workflow import Status, TransitionRefused
-from onewindow.permits.actions import allocate_permit_number, do_issue_permit
-from onewindow.permits.models import NumberCounter, Permit, PermitNumber
+from onewindow.permits.actions import allocate_permit_number
+from onewindow.permits.models import NumberCounter, PermitNumber
 from onewindow.permits.numbers import is_valid_number
 from tests.factories import build_world
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_together(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
@@ -61,8 +56,7 @@ def _allocate(person: Any) -> Callable[[], str]:
     return job
 
 
-def test_it_allocates_distinct_numbers_to_people_numbered_at_once(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_it_allocates_distinct_numbers_to_people_numbered_at_once() -> None:
     world = build_world()
     people = [world.person() for _ in range(8)]
     numbers, errors = run_together([_allocate(person) for person in people])
@@ -73,28 +67,10 @@ def test_it_allocates_distinct_numbers_to_people_numbered_at_once(settings: Any)
     assert NumberCounter.objects.get(division_code="440300", year=2026).next_serial == 9
 
 
-def test_it_gives_one_person_numbered_at_once_a_single_number(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_it_gives_one_person_numbered_at_once_a_single_number() -> None:
     world = build_world()
     person = world.person()
     numbers, errors = run_together([_allocate(person) for _ in range(6)])
     assert errors == []
     assert len(set(numbers)) == 1
     assert PermitNumber.objects.filter(person=person).count() == 1
-
-
-def test_it_issues_a_permit_once_when_two_officers_press_issue_at_once(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    world = build_world()
-    application = world.application(stage="verified")
-
-    def issue() -> Permit:
-        return do_issue_permit(application, actor=world.carol, residence_permit_number="RP00000001")
-
-    permits, errors = run_together([issue, issue])
-    assert len(permits) == 1
-    assert len(errors) == 1
-    assert isinstance(errors[0], TransitionRefused)
-    assert Permit.objects.filter(application=application).count() == 1
-    application.refresh_from_db()
-    assert application.status == Status.COMPLETED
