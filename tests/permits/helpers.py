@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
+
 from onewindow.cases.models import Application
 from onewindow.cases.workflow import Kind
 from onewindow.permits.models import Permit
