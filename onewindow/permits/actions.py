@@ -264,17 +264,13 @@ def do_cancel_permit(
     locked.ended_by = actor
     locked.cancellation_application = application
     fields = ["status", "ended_at", "ended_by", "cancellation_application", "cancellation_reference"]
-    for _attempt in range(5):
-        locked.cancellation_reference = new_cancellation_reference()
-        locked.full_clean(exclude=["application", "superseded_by", "cancellation_application"])
-        try:
-            with transaction.atomic():
-                locked.save(update_fields=fields)
-        except IntegrityError:
-            continue  # 40 random bits collided with an existing reference; draw again
-        break
-    else:
-        raise ValidationError(_("No free proof-of-cancellation reference was found; try again."))
+    reference = new_cancellation_reference()
+    while Permit.objects.filter(cancellation_reference=reference).exists():
+        reference = new_cancellation_reference()  # 40 random bits collided: draw again
+    locked.cancellation_reference = reference
+    # The unique constraint on the reference stays the guarantee against a race.
+    locked.full_clean(exclude=["application", "superseded_by", "cancellation_application"])
+    locked.save(update_fields=fields)
     record_event(
         actor=actor,
         action="permit.cancel",
@@ -323,8 +319,9 @@ def do_revoke_permit(
 ) -> Permit:
     """Revoke an active permit (a commission reviewer or supervisor of its area), with the reason.
 
-    Revocation is the authority's own act (fraud, a serious breach); the
-    QR code of every issuance of this permit then answers "revoked".
+    Revocation is the authority's own act (fraud, a serious breach): the
+    permit's QR codes then answer "revoked", and those of its earlier
+    issuances "superseded" with this revoked one as the current issuance.
     """
     if not roles_on(actor, permit.application) & REVOKING_ROLES:
         raise PermissionDenied("Only a reviewer or supervisor of the commission may revoke a permit.")
