@@ -352,3 +352,5 @@ LOGGING = {
 ONEWINDOW_OTP_ISSUER = env_str("ONEWINDOW_OTP_ISSUER", "OneWindow")
 # Cells below this count are suppressed in statistics shown outside the commission.
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
+# Permit QR checks per client per minute (public page and API together).
+ONEWINDOW_VERIFY_RATE_LIMIT = env_int("ONEWINDOW_VERIFY_RATE_LIMIT", 30, minimum=1)

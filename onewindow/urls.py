@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from onewindow.api.main import api
 from onewindow.front import views as front_views
+from onewindow.permits import views as permit_views
 
 urlpatterns = [
     path("healthz", front_views.healthz, name="healthz"),
@@ -21,5 +22,7 @@ urlpatterns = [
     path("visits/", include("onewindow.visits.urls")),
     path("permits/", include("onewindow.permits.urls")),
     path("inbox/", include("onewindow.notifications.urls")),
+    # The address in every permit's QR code: public, short, no trailing slash.
+    path("verify/<str:token>", permit_views.verify_page, name="verify"),
     path("", include("onewindow.front.urls")),
 ]

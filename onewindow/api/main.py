@@ -27,6 +27,7 @@ errors.install(api)
 ROUTERS: list[tuple[str, str]] = [
     ("/", "onewindow.cases.api.router"),
     ("/eligibility/", "onewindow.eligibility.api.router"),
+    ("/permits/", "onewindow.permits.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

@@ -35,7 +35,7 @@ from onewindow.offices.actions import do_create_area, do_create_office
 from onewindow.offices.models import Area, Office
 from onewindow.people.actions import do_create_person
 from onewindow.people.models import Person
-from onewindow.permits.actions import do_issue_permit
+from onewindow.permits.actions import do_issue_permit, do_rotate_signing_key
 from onewindow.visits.actions import do_record_original_check
 from onewindow.visits.models import OriginalCheck
 
@@ -316,6 +316,7 @@ def seed() -> None:
     password = settings.ONEWINDOW_DEMO_PASSWORD
     if not password:
         raise RuntimeError("seed_demo refuses to run without ONEWINDOW_DEMO_PASSWORD (never in production)")
+    do_rotate_signing_key(actor=None)  # the key that signs the demo permits' QR codes
     areas = _areas()
     offices = _offices(areas)
     employers = _employers(areas)

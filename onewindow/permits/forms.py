@@ -28,3 +28,12 @@ class IssueForm(StyledForm):
         if number and not re.fullmatch(r"[A-Z0-9]{6,30}", number):
             raise forms.ValidationError(_("Use the letters and digits of the number only."))
         return number
+
+
+class RevokeForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reason for the revocation"),
+        help_text=_("Recorded in the audit trail and shown to the holder and the employer."),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
