@@ -14,7 +14,7 @@ from onewindow.cases.actions import do_create_application, do_transition
 from onewindow.cases.models import Application
 from onewindow.cases.workflow import Action, Kind, Status, TransitionRefused
 from onewindow.permits.models import Permit
-from tests.factories import World, build_world
+from tests.factories import ASSESSMENT_FACTS, World, build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -89,7 +89,9 @@ def test_it_creates_one_application_for_a_retried_submission(live_world: World) 
             person=person,
             kind=Kind.NEW_IN_CHINA,
             position="Engineer",
+            annual_salary_cny=500_000,
             details={"basis": "intra_group"},
+            assessment_facts=ASSESSMENT_FACTS,
             client_token="same-key",
         )
 
