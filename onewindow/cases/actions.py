@@ -429,11 +429,10 @@ def do_record_decision(
             )
             application = do_transition(application, actor=None, action=conclude)
             if application.status == Status.APPROVED and not spec(application.kind).ends_with_visit:
-                if application.kind == Kind.CANCELLATION:
-                    # permits builds on cases, so it is imported here, at the one call.
-                    from onewindow.permits.actions import do_conclude_cancellation
+                # permits builds on cases, so it is imported here, at the one call.
+                from onewindow.permits.actions import do_conclude_online
 
-                    do_conclude_cancellation(application, actor=actor, request=request)
+                do_conclude_online(application, actor=actor, request=request)
                 application = do_transition(application, actor=None, action=Action.COMPLETE)
     return application
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -93,6 +93,97 @@ def allocate_permit_number(person: Person, *, division_code: str, year: int) -> 
     return number
 
 
+def _new_issuance(application: Application, *, actor: User, now: Any, request: HttpRequest | None) -> Permit:
+    """A new issuance of the person's lifelong number; the active one, if any, is superseded."""
+    work = application.decisions_by_authority[Authority.WORK_PERMIT.value]
+    if work.valid_from is None or work.valid_until is None:  # excluded by a database constraint
+        raise ValidationError(_("The work-permit decision has no period of validity."))
+    number = allocate_permit_number(
+        application.person,
+        division_code=_city_division_code(application),
+        year=timezone.localdate(now).year,
+    )
+    previous = (
+        Permit.objects.select_for_update()
+        .filter(person=application.person, status=Permit.Status.ACTIVE)
+        .first()
+    )
+    if previous is not None:
+        previous.status = Permit.Status.SUPERSEDED
+        previous.ended_at = now
+        previous.save(update_fields=["status", "ended_at"])
+    category = (
+        application.details.get("new_category")
+        or application.category
+        or (previous.category if previous is not None else "C")
+    )
+    permit = Permit(
+        number=number,
+        person=application.person,
+        application=application,
+        employer=application.employer,
+        category=category,
+        position=application.position,
+        work_location=application.employer.workplace_address,
+        valid_from=work.valid_from,
+        valid_until=work.valid_until,
+        issued_at=now,
+        issued_by=actor,
+        issuing_office=application.station,
+    )
+    permit.full_clean(exclude=["application", "superseded_by"])
+    permit.save()
+    if previous is not None:
+        previous.superseded_by = permit
+        previous.save(update_fields=["superseded_by"])
+    record_event(
+        actor=actor,
+        action="permit.issue",
+        obj=permit,
+        application=application,
+        office=application.station,
+        data={
+            "number": number.number,
+            "valid_from": str(permit.valid_from),
+            "valid_until": str(permit.valid_until),
+            "supersedes": previous.pk if previous is not None else None,
+        },
+        request=request,
+    )
+    return permit
+
+
+def _apply_change_of_items(application: Application, *, actor: User, request: HttpRequest | None) -> None:
+    """A change of name or passport, seen at the window, updates the person's file."""
+    from onewindow.people.actions import do_update_person
+
+    details = application.details
+    items = set(details.get("items") or [])
+    changes: dict[str, Any] = {}
+    if "name" in items:
+        changes["family_name"] = details.get("new_family_name", application.person.family_name)
+        if details.get("new_given_names"):
+            changes["given_names"] = details["new_given_names"]
+    if "passport" in items:
+        changes["passport_number"] = details["new_passport_number"]
+        changes["passport_expiry"] = dt.date.fromisoformat(details["new_passport_expiry"])
+    if changes:
+        do_update_person(application.person, actor=actor, request=request, **changes)
+
+
+@transaction.atomic
+def do_conclude_online(
+    application: Application, *, actor: User | None, request: HttpRequest | None = None
+) -> None:
+    """Finish an approved kind that needs no visit: cancel the permit, or re-issue it electronically."""
+    if application.kind == Kind.CANCELLATION:
+        do_conclude_cancellation(application, actor=actor, request=request)
+    elif application.kind == Kind.REISSUE:
+        if actor is None:
+            raise ValidationError(_("A re-issue is issued by the officer who approved it."))
+        _new_issuance(application, actor=actor, now=timezone.now(), request=request)
+
+
 @transaction.atomic
 def do_issue_permit(
     application: Application,
@@ -117,56 +208,10 @@ def do_issue_permit(
         fresh_authentication=fresh_authentication,
     )
     decisions = application.decisions_by_authority
-    work = decisions[Authority.WORK_PERMIT.value]
-    if work.valid_from is None or work.valid_until is None:  # excluded by a database constraint
-        raise ValidationError(_("The work-permit decision has no period of validity."))
     now = timezone.now()
-    number = allocate_permit_number(
-        application.person,
-        division_code=_city_division_code(application),
-        year=timezone.localdate(now).year,
-    )
-    previous = (
-        Permit.objects.select_for_update()
-        .filter(person=application.person, status=Permit.Status.ACTIVE)
-        .first()
-    )
-    if previous is not None:
-        previous.status = Permit.Status.SUPERSEDED
-        previous.ended_at = now
-        previous.save(update_fields=["status", "ended_at"])
-    permit = Permit(
-        number=number,
-        person=application.person,
-        application=application,
-        employer=application.employer,
-        category=application.category or "C",
-        position=application.position,
-        work_location=application.employer.workplace_address,
-        valid_from=work.valid_from,
-        valid_until=work.valid_until,
-        issued_at=now,
-        issued_by=actor,
-        issuing_office=application.station,
-    )
-    permit.full_clean(exclude=["application", "superseded_by"])
-    permit.save()
-    if previous is not None:
-        previous.superseded_by = permit
-        previous.save(update_fields=["superseded_by"])
-    record_event(
-        actor=actor,
-        action="permit.issue",
-        obj=permit,
-        application=application,
-        office=application.station,
-        data={
-            "number": number.number,
-            "valid_from": str(permit.valid_from),
-            "valid_until": str(permit.valid_until),
-        },
-        request=request,
-    )
+    if application.kind == Kind.CHANGE:
+        _apply_change_of_items(application, actor=actor, request=request)
+    permit = _new_issuance(application, actor=actor, now=now, request=request)
     residence = decisions.get(Authority.RESIDENCE_PERMIT.value)
     if residence is not None and residence.outcome == "approved":
         _record_residence_permit(
