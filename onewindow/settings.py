@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "onewindow.api.idempotency.IdempotencyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "onewindow.accounts.middleware.SessionTimeoutMiddleware",
+    "onewindow.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -218,6 +220,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 if ONEWINDOW_ENV == "test":
     # Tests create many users; a deliberately slow hash would only slow them down.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A decision or an issuance needs the password and a code entered within this many seconds.
+ONEWINDOW_REAUTH_SECONDS = env_int("ONEWINDOW_REAUTH_SECONDS", 10 * 60, minimum=60)
+# Sign-in attempts per minute from one address (on top of the lockout below).
+ONEWINDOW_SIGNIN_RATE_PER_MINUTE = env_int("ONEWINDOW_SIGNIN_RATE_PER_MINUTE", 10, minimum=1)
 
 AXES_FAILURE_LIMIT = env_int("ONEWINDOW_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # A cool-off instead of a permanent lock: an attacker cannot lock a real user out for good.
@@ -350,6 +357,7 @@ LOGGING = {
 
 # --- OneWindow ------------------------------------------------------------
 ONEWINDOW_OTP_ISSUER = env_str("ONEWINDOW_OTP_ISSUER", "OneWindow")
+OTP_TOTP_ISSUER = ONEWINDOW_OTP_ISSUER
 # Cells below this count are suppressed in statistics shown outside the commission.
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Permit QR checks per client per minute (public page and API together).

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onewindow.accounts.authn import AUTHENTICATED_AT
 from onewindow.accounts.models import User
 from onewindow.offices.selectors import forget_calendars
 from tests.factories import World, build_world
@@ -14,6 +19,12 @@ from tests.factories import World, build_world
 def _fresh_calendars() -> None:
     # The per-process calendar cache must not carry corrections from one test to the next.
     forget_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate-limit counters live in the (per-process) cache: each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture
@@ -27,6 +38,12 @@ def sign_in(client: Client) -> Callable[[User], Client]:
 
     def _sign_in(user: User) -> Client:
         client.force_login(user)
+        session = client.session
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[AUTHENTICATED_AT] = time.time()
+        session.save()
         return client
 
     return _sign_in
