@@ -37,6 +37,7 @@ from onewindow.accounts.forms import (
 from onewindow.accounts.models import ConfidentialityAgreement, Membership, Role, User
 from onewindow.accounts.scopes import scope_of
 from onewindow.audit.trail import record_event
+from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
 from onewindow.lib.ratelimit import hit, limited_response
 from onewindow.offices.models import Office
@@ -142,7 +143,7 @@ def enrol(request: AuthedRequest) -> HttpResponse:
                 device, actor=request.user, token=form.cleaned_data["code"], request=request
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_validation_error(form, exc)
         else:
             authn.mark_verified(request, device)
             request.session[_RECOVERY_CODES] = codes
@@ -281,7 +282,7 @@ def agreements(request: AuthedRequest) -> HttpResponseBase:
                     request=request,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(
                     request, _("The agreement of %(name)s was recorded.") % {"name": staff.full_name}
