@@ -358,6 +358,14 @@ LOGGING = {
 # --- OneWindow ------------------------------------------------------------
 ONEWINDOW_OTP_ISSUER = env_str("ONEWINDOW_OTP_ISSUER", "OneWindow")
 OTP_TOTP_ISSUER = ONEWINDOW_OTP_ISSUER
+# Retention per record type, in days (onewindow/people/retention.py applies it with
+# `manage.py retention apply`): a person's file is anonymised this long after their last
+# case ended and their last permit expired; a document's content is removed this long
+# after the document expired (and with its person's file in any case).
+ONEWINDOW_RETENTION_DAYS = {
+    "person": env_int("ONEWINDOW_RETENTION_PERSON_DAYS", 5 * 365, minimum=30),
+    "document": env_int("ONEWINDOW_RETENTION_DOCUMENT_DAYS", 3 * 365, minimum=30),
+}
 # Cells below this count are suppressed in statistics shown outside the commission.
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Permit QR checks per client per minute (public page and API together).

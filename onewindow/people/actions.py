@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -212,3 +213,87 @@ def do_upload_document(
         delete_stored(document.file.name or "")
         raise
     return document
+
+
+@transaction.atomic
+def do_purge_document(
+    document: Document, *, actor: User | None, reason: str, request: HttpRequest | None = None
+) -> Document:
+    """Remove a document's stored content, keeping the record that it existed (type, dates, hash).
+
+    The file is deleted from storage once the transaction has committed, so a
+    rollback leaves the document as it was.
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.purged_at is not None:
+        return locked
+    name = locked.file.name or ""
+    locked.file = ""
+    locked.purged_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["file", "purged_at"])
+    transaction.on_commit(lambda: delete_stored(name))
+    record_event(
+        actor=actor,
+        actor_label="" if actor else "system:retention",
+        action="document.purge",
+        obj=locked,
+        data={"reason": reason, "document_type": locked.document_type, "person": locked.person_id},
+        request=request,
+    )
+    return locked
+
+
+@transaction.atomic
+def do_anonymise_person(
+    person: Person,
+    *,
+    actor: User | None,
+    reason: str,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Person:
+    """Replace everything that identifies the person, and remove the content of their documents.
+
+    Names, passport number and its look-up hash, date of birth, address,
+    phone and e-mail are replaced; what the statistics need and does not
+    identify anyone (nationality, sex, year of birth, street of residence) is
+    kept, as are the applications, which now point at an anonymous file.
+    """
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.anonymised_at is not None:
+        return locked
+    replaced = {
+        "family_name": "ANONYMISED",
+        "given_names": "",
+        "chinese_name": "",
+        "passport_number": "",
+        # Unique and never equal to a real keyed hash: the passport can no longer be looked up.
+        "passport_hash": f"anonymised:{uuid.uuid4().hex}",
+        "date_of_birth": None,
+        "residential_address": "",
+        "phone": "",
+        "email": "",
+        "anonymised_at": timezone.now(),
+    }
+    for field, value in replaced.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save(update_fields=list(replaced))
+    documents = list(Document.objects.stored().filter(person=locked))
+    for document in documents:
+        do_purge_document(document, actor=actor, reason=reason, request=request)
+    record_event(
+        actor=actor,
+        actor_label="" if actor else "system:retention",
+        action="person.anonymise",
+        obj=locked,
+        data={
+            "reason": reason,
+            "fields": sorted(field for field in replaced if field != "anonymised_at"),
+            "documents_purged": len(documents),
+            **(data or {}),
+        },
+        request=request,
+    )
+    return locked

@@ -30,3 +30,16 @@ def delete_stored(name: str) -> None:
     """Remove a stored file by name (missing files are fine: deleting twice is harmless)."""
     if name:
         Document._meta.get_field("file").storage.delete(name)
+
+
+def reseal_document(document: Document) -> str:
+    """Re-seal the stored content with the current key under a new name; return the old name.
+
+    The caller saves ``file`` and ``key_id`` and deletes the old name once
+    its transaction has committed, so that a crash leaves either the old
+    file in use or a stray new one, never a row without its file.
+    """
+    old_name = document.file.name or ""
+    content = read_content(document)
+    store_content(document, content)
+    return old_name
