@@ -232,7 +232,8 @@ AXES_COOLOFF_TIME = env_int("ONEWINDOW_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Renders accounts/locked_out.html with the configured cool-off (status 429).
+AXES_LOCKOUT_CALLABLE = "onewindow.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 # --- Internationalisation ------------------------------------------------

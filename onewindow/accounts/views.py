@@ -83,6 +83,12 @@ class SignInView(LoginView):
 sign_in = never_cache(SignInView.as_view())
 
 
+def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """django-axes' answer while sign-in is paused for this account from this address."""
+    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
 def _second_factor_limited(request: HttpRequest) -> HttpResponse | None:
     verdict = hit(
         "second-factor",

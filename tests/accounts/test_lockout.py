@@ -40,7 +40,9 @@ def test_it_locks_after_repeated_failures(client: Client, world: World) -> None:
         REMOTE_ADDR=ATTACKER,
     )
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    page = response.content.decode()
+    assert "Too many failed sign-in attempts" in page
+    assert f"Try again in {round(settings.AXES_COOLOFF_TIME * 60)} minutes" in page
     assert "_auth_user_id" not in client.session
 
 
