@@ -140,3 +140,35 @@ def test_it_refuses_in_the_action_without_fresh_authentication(world: World) -> 
             fresh_authentication=False,
         )
     assert refused.value.code == "reauthenticate"
+
+
+def _api_decision(client: Client, application: object) -> object:
+    reference = application.reference  # type: ignore[attr-defined]
+    return client.post(
+        f"/api/v1/cases/{reference}/decisions",
+        {
+            "authority": "work_permit",
+            "outcome": "approved",
+            "reason_codes": ["criteria_met"],
+            "valid_from": application.work_start.isoformat(),  # type: ignore[attr-defined]
+            "valid_until": application.work_end.isoformat(),  # type: ignore[attr-defined]
+        },
+        content_type="application/json",
+        headers={"If-Match": "*"},
+    )
+
+
+def test_it_lets_a_fresh_browser_session_decide_through_the_api(world: World, sign_in: SignIn) -> None:
+    application = world.application(stage="in_review")
+    response = _api_decision(sign_in(world.dave), application)
+    assert response.status_code == 200  # type: ignore[attr-defined]
+
+
+def test_it_refuses_a_stale_browser_session_through_the_api(world: World, sign_in: SignIn) -> None:
+    application = world.application(stage="in_review")
+    client = sign_in(world.dave)
+    with time_machine.travel(stale(), tick=False):
+        response = _api_decision(client, application)
+    assert response.status_code == 403  # type: ignore[attr-defined]
+    assert response.json()["error"]["code"] == "reauthenticate"  # type: ignore[attr-defined]
+    assert not application.decisions.exists()
