@@ -210,3 +210,15 @@ def test_it_offers_only_offices_in_the_administrators_area(world: World, sign_in
     )
     assert response.status_code == 200
     assert not ConfidentialityAgreement.objects.filter(version="2030-1").exists()
+
+
+def test_it_lists_agreements_read_only_in_the_admin(world: World, sign_in: SignIn) -> None:
+    admin_user = do_create_user(
+        actor=None, email="root@example.org", full_name="Root", password=PASSWORD, admin_site=True
+    )
+    enrol_totp(admin_user)
+    client = sign_in(admin_user)
+    response = client.get("/admin/accounts/confidentialityagreement/")
+    assert response.status_code == 200
+    assert world.carol.email in response.content.decode()
+    assert client.get("/admin/accounts/confidentialityagreement/add/").status_code == 403
