@@ -11,8 +11,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from onewindow.accounts import authn
+from onewindow.accounts.access import administered_offices, staff_member_at
 from onewindow.accounts.actions import (
     do_begin_totp_enrolment,
     do_confirm_totp_device,
@@ -34,7 +34,7 @@ from onewindow.accounts.forms import (
     SecondFactorForm,
     SignInForm,
 )
-from onewindow.accounts.models import ConfidentialityAgreement, Membership, Role, User
+from onewindow.accounts.models import ConfidentialityAgreement, Role
 from onewindow.accounts.scopes import scope_of
 from onewindow.audit.trail import record_event
 from onewindow.lib.forms import add_validation_error
@@ -247,29 +247,15 @@ def confidentiality(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/confidentiality.html", {"rows": rows, "agreements": agreements})
 
 
-def _administered_offices(user: User) -> Any:
-    """Offices in the areas where ``user`` is an administrator (agreement or not: no personal data here)."""
-    paths = [grant.area_path for grant in scope_of(user).grants if grant.role == Role.ADMINISTRATOR]
-    if not paths:
-        raise Http404("Not an administrator")
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(area__path__startswith=path)
-    return Office.objects.filter(condition).order_by("area__path", "code")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreements(request: AuthedRequest) -> HttpResponseBase:
     """An administrator records signed confidentiality agreements for staff of their area."""
-    offices = _administered_offices(request.user)
+    offices = administered_offices(request.user)
     form = AgreementForm(request.POST or None, offices=offices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff = User.objects.filter(
-            email=data["email"],
-            memberships__in=Membership.objects.active().staff().filter(office=data["office"]),
-        ).first()
+        staff = staff_member_at(request.user, email=data["email"], office=data["office"])
         if staff is None:
             form.add_error("email", _("No one with this e-mail address holds a staff role at this office."))
         else:
