@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onewindow.accounts.authn import AUTHENTICATED_AT
 from onewindow.accounts.models import User
 from onewindow.offices.selectors import forget_calendars
-from tests.factories import World, build_world
+from tests.factories import World, build_world, complete_sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +25,20 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def document_storage(settings: Any, tmp_path: Path) -> Path:
+    """Stored documents go to a fresh directory per test, never to var/files."""
+    location = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location},
+        },
+    }
+    return location
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
@@ -37,14 +49,7 @@ def sign_in(client: Client) -> Callable[[User], Client]:
     """Sign ``user`` in on the test client (as after a full sign-in, second factor included)."""
 
     def _sign_in(user: User) -> Client:
-        client.force_login(user)
-        session = client.session
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is not None:
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session[AUTHENTICATED_AT] = time.time()
-        session.save()
-        return client
+        return complete_sign_in(client, user)
 
     return _sign_in
 

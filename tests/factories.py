@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from dataclasses import dataclass, field
 
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
 
@@ -32,7 +35,7 @@ from onewindow.accounts.actions import (
     do_grant_role,
     do_record_agreement,
 )
-from onewindow.accounts.authn import code_at, current_step
+from onewindow.accounts.authn import AUTHENTICATED_AT, code_at, current_step
 from onewindow.accounts.models import Role, User
 from onewindow.cases.actions import (
     do_create_application,
@@ -416,6 +419,19 @@ def enrol_totp(user: User) -> TOTPDevice:
         token=code_at(device, current_step(device)),
     )
     return device
+
+
+def complete_sign_in(client: Client, user: User) -> Client:
+    """Sign ``user`` in on ``client`` as after the full sign-in: password, then the second factor
+    (when they have an authenticator), so the session is verified and fresh."""
+    client.force_login(user)
+    session = client.session
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[AUTHENTICATED_AT] = time.time()
+    session.save()
+    return client
 
 
 def totp_code(user: User) -> str:
