@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "onewindow.api.idempotency.IdempotencyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "onewindow.accounts.middleware.SessionTimeoutMiddleware",
+    "onewindow.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -219,13 +221,19 @@ if ONEWINDOW_ENV == "test":
     # Tests create many users; a deliberately slow hash would only slow them down.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# A decision or an issuance needs the password and a code entered within this many seconds.
+ONEWINDOW_REAUTH_SECONDS = env_int("ONEWINDOW_REAUTH_SECONDS", 10 * 60, minimum=60)
+# Sign-in attempts per minute from one address (on top of the lockout below).
+ONEWINDOW_SIGNIN_RATE_PER_MINUTE = env_int("ONEWINDOW_SIGNIN_RATE_PER_MINUTE", 10, minimum=1)
+
 AXES_FAILURE_LIMIT = env_int("ONEWINDOW_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # A cool-off instead of a permanent lock: an attacker cannot lock a real user out for good.
 AXES_COOLOFF_TIME = env_int("ONEWINDOW_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Renders accounts/locked_out.html with the configured cool-off (status 429).
+AXES_LOCKOUT_CALLABLE = "onewindow.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 # --- Internationalisation ------------------------------------------------
@@ -350,6 +358,15 @@ LOGGING = {
 
 # --- OneWindow ------------------------------------------------------------
 ONEWINDOW_OTP_ISSUER = env_str("ONEWINDOW_OTP_ISSUER", "OneWindow")
+OTP_TOTP_ISSUER = ONEWINDOW_OTP_ISSUER
+# Retention per record type, in days (onewindow/people/retention.py applies it with
+# `manage.py retention apply`): a person's file is anonymised this long after their last
+# case ended and their last permit expired; a document's content is removed this long
+# after the document expired (and with its person's file in any case).
+ONEWINDOW_RETENTION_DAYS = {
+    "person": env_int("ONEWINDOW_RETENTION_PERSON_DAYS", 5 * 365, minimum=30),
+    "document": env_int("ONEWINDOW_RETENTION_DOCUMENT_DAYS", 3 * 365, minimum=30),
+}
 # Cells below this count are suppressed in statistics shown outside the commission.
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Permit QR checks per client per minute (public page and API together).

@@ -1,19 +1,42 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from onewindow.accounts.models import User
 from onewindow.offices.selectors import forget_calendars
-from tests.factories import World, build_world
+from tests.factories import World, build_world, complete_sign_in
 
 
 @pytest.fixture(autouse=True)
 def _fresh_calendars() -> None:
     # The per-process calendar cache must not carry corrections from one test to the next.
     forget_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate-limit counters live in the (per-process) cache: each test starts with none.
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def document_storage(settings: Any, tmp_path: Path) -> Path:
+    """Stored documents go to a fresh directory per test, never to var/files."""
+    location = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location},
+        },
+    }
+    return location
 
 
 @pytest.fixture
@@ -26,8 +49,7 @@ def sign_in(client: Client) -> Callable[[User], Client]:
     """Sign ``user`` in on the test client (as after a full sign-in, second factor included)."""
 
     def _sign_in(user: User) -> Client:
-        client.force_login(user)
-        return client
+        return complete_sign_in(client, user)
 
     return _sign_in
 

@@ -19,12 +19,23 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from dataclasses import dataclass, field
 
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
 
-from onewindow.accounts.actions import do_create_user, do_grant_role
+from onewindow.accounts.actions import (
+    do_begin_totp_enrolment,
+    do_confirm_totp_device,
+    do_create_user,
+    do_grant_role,
+    do_record_agreement,
+)
+from onewindow.accounts.authn import AUTHENTICATED_AT, code_at, current_step
 from onewindow.accounts.models import Role, User
 from onewindow.cases.actions import (
     do_create_application,
@@ -215,6 +226,8 @@ def build_world() -> World:
     for name, (role, office) in staff.items():
         user = make_user(name)
         do_grant_role(actor=None, user=user, role=role, office=o[office])
+        sign_agreement(user, o[office])
+        enrol_totp(user)
         world.users[name] = user
     for name, employer in (("alice", "robotics"), ("olga", "lab")):
         user = make_user(name)
@@ -386,3 +399,47 @@ def approve(world: World, application: Application) -> Application:
             fee_cny=800,
         )
     return application
+
+
+# Long before any date the tests travel to, so that the agreements are in force throughout.
+AGREEMENT_SIGNED_AT = dt.datetime(2020, 1, 6, 9, 0, tzinfo=dt.UTC)
+
+
+def sign_agreement(user: User, office: Office) -> None:
+    """The staff member's confidentiality agreement with ``office``, long on record."""
+    do_record_agreement(actor=None, user=user, office=office, version="2024-1", signed_at=AGREEMENT_SIGNED_AT)
+
+
+def enrol_totp(user: User) -> TOTPDevice:
+    """Set up ``user``'s authenticator app as the enrolment page does (confirmed with a code)."""
+    device = do_begin_totp_enrolment(actor=user)
+    do_confirm_totp_device(
+        device,
+        actor=user,
+        token=code_at(device, current_step(device)),
+    )
+    return device
+
+
+def complete_sign_in(client: Client, user: User) -> Client:
+    """Sign ``user`` in on ``client`` as after the full sign-in: password, then the second factor
+    (when they have an authenticator), so the session is verified and fresh."""
+    client.force_login(user)
+    session = client.session
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[AUTHENTICATED_AT] = time.time()
+    session.save()
+    return client
+
+
+def totp_code(user: User) -> str:
+    """A code ``user``'s authenticator app would show now that the server still accepts.
+
+    The server refuses a code of a time step it already accepted (replay), so
+    right after a sign-in in the same 30 seconds this gives the next step's
+    code, which the one-step tolerance admits.
+    """
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return code_at(device, max(current_step(device), device.last_t + 1))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -27,7 +28,9 @@ from onewindow.audit.chain import seal_pending
 from onewindow.notifications.models import Message
 from onewindow.notifications.recipes import on_event
 from onewindow.notifications.stream import consume
-from tests.factories import World, build_world
+from onewindow.people.actions import do_upload_document
+from tests import samples
+from tests.factories import World, build_world, complete_sign_in
 
 PERSONAS = ("alice", "olga", "bob", "carol", "cora", "dave", "dina", "erin", "frank", "gina", "heidi")
 NOBODY: frozenset[str] = frozenset()
@@ -47,6 +50,8 @@ REVIEWER = reach("dave", "dave dina")
 IMMIGRATION = reach("erin", "erin")
 REVIEWERS = reach("dave erin", "dave dina erin")
 APPLICANT = reach("alice bob", "olga")
+# Who may add a document to a person's file: a current employer's HR users and the person.
+UPLOADER = reach("alice bob", "olga")
 ENTRY = reach("alice bob carol", "olga cora")
 
 
@@ -110,6 +115,14 @@ ROUTES: dict[str, Route] = {
     "verify": Route("GET", lambda o: {"token": token(o)}, anonymous=OPEN),
     # Pages of one's own: what they show is checked by their own tests.
     "front:dashboard": Route("GET"),
+    "accounts:second_factor": Route("GET"),
+    "accounts:enrol": Route("GET"),
+    "accounts:recovery_codes": Route("GET"),
+    "accounts:regenerate_recovery_codes": Route("POST"),
+    "accounts:security": Route("GET"),
+    "accounts:reauthenticate": Route("GET"),
+    "accounts:confidentiality": Route("GET"),
+    "accounts:agreements": Route("GET"),
     "notifications:inbox": Route("GET"),
     "notifications:read_all": Route("POST"),
     "people:mine": Route("GET"),
@@ -122,6 +135,8 @@ ROUTES: dict[str, Route] = {
     "employers:detail": Route("GET", lambda o: {"pk": o["employer"].pk}, HR),
     "people:create": Route("GET", lambda o: {"employer_id": o["employer"].pk}, HR),
     "people:detail": Route("GET", person, PERSON),
+    "people:upload": Route("GET", person, UPLOADER),
+    "people:download": Route("GET", lambda o: {"pk": o["document"].pk}, PERSON),
     "cases:create": Route("GET", lambda o: {"person_id": o["person"].pk}, HR),
     "cases:detail": Route("GET", case, CASE),
     "cases:act": Route("POST", lambda o: {**case(o), "action": "accept"}, CASE),
@@ -182,8 +197,8 @@ def test_it_lists_every_url_and_api_operation() -> None:
 
 
 def _objects(world: World) -> dict[str, dict[str, Any]]:
-    """In each area: a submitted case, its person, the employer, an inbox message, a permit
-    and a cancelled permit (with its proof)."""
+    """In each area: a submitted case, its person and a document of theirs, the employer, an
+    inbox message, a permit and a cancelled permit (with its proof)."""
     from onewindow.cases.workflow import Kind
     from onewindow.permits.actions import do_rotate_signing_key
     from onewindow.permits.models import Permit
@@ -198,9 +213,17 @@ def _objects(world: World) -> dict[str, dict[str, Any]]:
         left = world.application(employer, person=leaver, stage="completed")
         # An approved cancellation (an online kind) completes at once and cancels the permit.
         world.application(employer, person=leaver, kind=Kind.CANCELLATION, stage="approved")
+        hr = "alice" if employer == "robotics" else "olga"
+        document = do_upload_document(
+            actor=world.users[hr],
+            person=person,
+            upload=SimpleUploadedFile("passport.pdf", samples.pdf()),
+            document_type="passport",
+        )
         objects[area] = {
             "case": submitted,
             "person": person,
+            "document": document,
             "employer": world.employers[employer],
             "permit": Permit.objects.get(application=issued),
             "cancelled_permit": Permit.objects.get(application=left, status=Permit.Status.CANCELLED),
@@ -240,9 +263,7 @@ def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
     objects = _objects(world)
     clients = {}
     for name in PERSONAS:
-        client = Client()
-        client.force_login(world.users[name])
-        clients[name] = client
+        clients[name] = complete_sign_in(Client(), world.users[name])
     problems = []
     for route_name, route in ROUTES.items():
         if route.reach is None:
@@ -294,8 +315,7 @@ def test_it_lists_only_reachable_cases() -> None:
     }
     bobs = set(Application.objects.filter(person=world.people["bob"]).values_list("reference", flat=True))
     for persona in PERSONAS:
-        client = Client()
-        client.force_login(world.users[persona])
+        client = complete_sign_in(Client(), world.users[persona])
         listed = {row["reference"] for row in client.get("/api/v1/cases?limit=200").json()["items"]}
         expected = set().union(*(by_area[area] for area in ("own", "other") if persona in CASE[area]))
         if persona == "bob":

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from onewindow.accounts.models import Membership, User
-from onewindow.lib.admin import AuditedAdmin
+from onewindow.accounts.models import ConfidentialityAgreement, Membership, User
+from onewindow.lib.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -36,3 +36,13 @@ class UserAdmin(AuditedAdmin):
     ]
     readonly_fields = ["date_joined", "last_login"]
     inlines = [MembershipInline]
+
+
+@admin.register(ConfidentialityAgreement)
+class ConfidentialityAgreementAdmin(ReadOnlyAdmin):
+    """Agreements are recorded on OneWindow's own page (audited); the admin lists them."""
+
+    list_display = ["user", "office", "version", "signed_at", "valid_until", "recorded_by"]
+    list_filter = ["office", "version"]
+    search_fields = ["user__email", "user__full_name", "reference"]
+    list_select_related = ["user", "office", "recorded_by"]

@@ -7,6 +7,7 @@ national looking at their own file). Access checks read memberships only.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -184,3 +185,50 @@ class Membership(models.Model):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class AgreementQuerySet(models.QuerySet["ConfidentialityAgreement"]):
+    def in_force(self, day: dt.date | None = None) -> AgreementQuerySet:
+        """Agreements signed and not yet lapsed on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(signed_at__date__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class ConfidentialityAgreement(models.Model):
+    """A staff member's signed confidentiality agreement with one office.
+
+    The station agreement of the reform fixes "responsibilities, work
+    mechanisms and confidentiality requirements"; OneWindow shows no personal
+    data to a staff grant at an office until an agreement with that office is
+    on record (``onewindow.accounts.scopes``). The signed paper itself is kept
+    by the office; ``version`` names the text that was signed and
+    ``reference`` the office's filing number for the paper.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="agreements")
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="agreements")
+    version = models.CharField(_("version of the text"), max_length=40)
+    reference = models.CharField(_("filing reference"), max_length=80, blank=True)
+    signed_at = models.DateTimeField(_("signed"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("confidentiality agreement")
+        verbose_name_plural = _("confidentiality agreements")
+        constraints = [
+            # One record per signature: the same text signed twice at one office is a typing error.
+            models.UniqueConstraint(fields=["user", "office", "version"], name="agreement_unique_version"),
+        ]
+        indexes = [
+            # scope_of(): "has this user an agreement in force with this office?", once per request.
+            models.Index(fields=["user", "office", "valid_until"], name="agreement_user_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.office} — {self.version}"

@@ -2,6 +2,12 @@
 
 A staff grant reaches the office's area and everything below it; an HR
 grant reaches one employer; a foreign national's grant reaches one person.
+
+A staff grant reaches nothing until a confidentiality agreement with its
+office is on record (``ConfidentialityAgreement``): the grant is kept (the
+role still shows, and still needs a second factor) but ``staff_grants`` and
+``roles_reaching`` skip it, so every access function and list built from
+here shows no case or person to that staff member.
 ``access.py`` modules and list selectors build their filters from here, so
 the rule is written once.
 """
@@ -12,9 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from onewindow.accounts.models import STAFF_ROLES, Membership, Role
+from onewindow.accounts.models import STAFF_ROLES, ConfidentialityAgreement, Membership, Role
 
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
@@ -33,6 +40,12 @@ class Grant:
     area_path: str = ""
     employer_id: int | None = None
     person_id: int | None = None
+    # Staff grants only: a confidentiality agreement with the office is in force.
+    agreed: bool = True
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
 
 
 @dataclass(frozen=True)
@@ -52,8 +65,14 @@ class Scope:
         return bool(self.roles & set(roles))
 
     def staff_grants(self, roles: Iterable[str] | None = None) -> list[Grant]:
+        """Staff grants that reach their area: held at an office, under a signed agreement."""
         wanted = set(roles) if roles is not None else set(STAFF_ROLES)
-        return [grant for grant in self.grants if grant.role in wanted and grant.area_path]
+        return [grant for grant in self.grants if grant.role in wanted and grant.area_path and grant.agreed]
+
+    @property
+    def grants_without_agreement(self) -> list[Grant]:
+        """Staff grants that reach nothing because no confidentiality agreement is on record."""
+        return [grant for grant in self.grants if grant.is_staff and not grant.agreed]
 
     def area_paths(self, roles: Iterable[str] | None = None) -> list[str]:
         """The area paths the given staff roles reach, without paths nested in another."""
@@ -88,7 +107,7 @@ class Scope:
         roles: set[str] = set()
         for grant in self.grants:
             if (
-                (grant.area_path and path and path.startswith(grant.area_path))
+                (grant.area_path and grant.agreed and path and path.startswith(grant.area_path))
                 or (grant.employer_id is not None and grant.employer_id == employer_id)
                 or (grant.person_id is not None and grant.person_id == person_id)
             ):
@@ -106,10 +125,16 @@ def scope_of(user: User | Any) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    agreement = ConfidentialityAgreement.objects.in_force(timezone.localdate()).filter(
+        user_id=OuterRef("user_id"), office_id=OuterRef("office_id")
+    )
     rows = (
         Membership.objects.active()
         .filter(user=user)
-        .values_list("role", "office_id", "office__kind", "office__area__path", "employer_id", "person_id")
+        .annotate(agreed=Exists(agreement))
+        .values_list(
+            "role", "office_id", "office__kind", "office__area__path", "employer_id", "person_id", "agreed"
+        )
     )
     grants = tuple(
         Grant(
@@ -119,8 +144,9 @@ def scope_of(user: User | Any) -> Scope:
             area_path=path or "",
             employer_id=employer_id,
             person_id=person_id,
+            agreed=agreed or role not in STAFF_ROLES,
         )
-        for role, office_id, office_kind, path, employer_id, person_id in rows
+        for role, office_id, office_kind, path, employer_id, person_id, agreed in rows
     )
     scope = Scope(user_id=user.pk, grants=grants)
     setattr(user, _CACHE_ATTR, scope)

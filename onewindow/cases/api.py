@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import ConfigDict
 
+from onewindow.accounts.authn import is_freshly_authenticated
 from onewindow.accounts.scopes import scope_of
 from onewindow.api.auth import AUTH
 from onewindow.api.errors import ApiError, ErrorResponse
@@ -295,7 +296,7 @@ def _respond(request: AuthedRequest, response: HttpResponse, application: Applic
 def _fresh(request: AuthedRequest) -> bool:
     """Decisions and issuance need a fresh sign-in: a token is a fresh credential on every call;
     a browser session must have re-authenticated on the web pages."""
-    return getattr(request, "api_token", None) is not None
+    return getattr(request, "api_token", None) is not None or is_freshly_authenticated(request)
 
 
 @router.get("/cases", response={200: CasePage, **ERRORS}, summary="List the applications in your reach")

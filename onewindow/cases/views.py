@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from onewindow.accounts.authn import fresh_authentication_required, is_freshly_authenticated
 from onewindow.accounts.models import Role
 from onewindow.accounts.scopes import scope_of
 from onewindow.audit.trail import record_view
@@ -341,6 +342,7 @@ def _decide(request: AuthedRequest, reference: str, authority: Authority) -> Htt
             fee_cny=data.get("fee_cny") or 0,
             request=request,
             expected_version=_expected_version(request),
+            fresh_authentication=is_freshly_authenticated(request),
         )
 
     action = (
@@ -359,12 +361,14 @@ def _decide(request: AuthedRequest, reference: str, authority: Authority) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_authentication_required
 def decide_work(request: AuthedRequest, reference: str) -> HttpResponse:
     return _decide(request, reference, Authority.WORK_PERMIT)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_authentication_required
 def decide_residence(request: AuthedRequest, reference: str) -> HttpResponse:
     return _decide(request, reference, Authority.RESIDENCE_PERMIT)
 

@@ -14,10 +14,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
 
-from onewindow.accounts.actions import do_create_user, do_grant_role
-from onewindow.accounts.models import Role, User
+from onewindow.accounts.actions import (
+    do_begin_totp_enrolment,
+    do_confirm_totp_device,
+    do_create_user,
+    do_grant_role,
+    do_record_agreement,
+)
+from onewindow.accounts.authn import base32_secret, code_at, current_step
+from onewindow.accounts.models import ConfidentialityAgreement, Role, User
 from onewindow.cases.actions import (
     do_create_application,
     do_record_decision,
@@ -312,6 +320,7 @@ def is_seeded() -> bool:
 def seed() -> None:
     """Create the demo city, offices, users, employers, people and cases (once)."""
     if is_seeded():
+        secure_staff()
         return
     password = settings.ONEWINDOW_DEMO_PASSWORD
     if not password:
@@ -339,6 +348,7 @@ def seed() -> None:
             role=demo_user.role,
             office=offices[demo_user.where],
         )
+    secure_staff()
     for demo_user in DEMO_USERS:
         if demo_user.role == Role.EMPLOYER_HR:
             do_grant_role(
@@ -638,3 +648,48 @@ def _application(
 def logins() -> list[tuple[str, str, str]]:
     """(e-mail, name, role) of each demo account, for `make run` to print."""
     return [(email_of(u.key), u.name, str(u.role.label)) for u in DEMO_USERS]
+
+
+# The text of the station agreement the demo staff signed.
+AGREEMENT_VERSION = "demo-2024"
+
+
+def _staff() -> list[tuple[User, Office]]:
+    rows = []
+    for demo_user in DEMO_USERS:
+        if demo_user.role in {Role.EMPLOYER_HR, Role.FOREIGN_NATIONAL}:
+            continue
+        user = User.objects.filter(email=email_of(demo_user.key)).first()
+        office = Office.objects.filter(code=demo_user.where).first()
+        if user is not None and office is not None:
+            rows.append((user, office))
+    return rows
+
+
+def secure_staff() -> None:
+    """Give every demo officer a signed confidentiality agreement and an authenticator (idempotent).
+
+    Also run on a database seeded before these existed, so that an old demo
+    database keeps working.
+    """
+    for user, office in _staff():
+        if not ConfidentialityAgreement.objects.filter(user=user, office=office).exists():
+            do_record_agreement(
+                actor=None,
+                user=user,
+                office=office,
+                version=AGREEMENT_VERSION,
+                reference=f"DEMO-{user.pk:04d}",
+                signed_at=timezone.now() - dt.timedelta(days=30),
+            )
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            device = do_begin_totp_enrolment(actor=user)
+            do_confirm_totp_device(device, actor=user, token=code_at(device, current_step(device)))
+
+
+def totp_secrets() -> list[tuple[str, str]]:
+    """(e-mail, base32 secret) of each demo officer, to add to an authenticator app by hand."""
+    devices = TOTPDevice.objects.filter(
+        user__email__in=[email_of(u.key) for u in DEMO_USERS], confirmed=True
+    ).select_related("user")
+    return sorted((device.user.email, base32_secret(device)) for device in devices)

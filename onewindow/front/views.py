@@ -44,7 +44,11 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: AuthedRequest) -> HttpResponse:
     """Send each user to where their work is."""
-    roles = scope_of(request.user).roles
+    scope = scope_of(request.user)
+    if scope.is_staff and not scope.staff_grants():
+        # Every staff role lacks a confidentiality agreement: say why nothing is shown.
+        return redirect("accounts:confidentiality")
+    roles = scope.roles
     for role, url_name in _HOME_BY_ROLE:
         if role in roles:
             return redirect(url_name)

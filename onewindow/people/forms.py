@@ -11,6 +11,7 @@ from django_countries import countries
 
 from onewindow.lib.forms import StyledForm
 from onewindow.offices.models import Area
+from onewindow.people.documents import RULES
 from onewindow.people.models import Sex
 
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
@@ -87,3 +88,42 @@ class PersonForm(StyledForm):
 
 class NewEmployeeForm(PersonForm):
     position = forms.CharField(label=_("Position at your organisation"), max_length=150)
+
+
+class DocumentUploadForm(StyledForm):
+    """A person's document: its kind, dates, and the file (PDF, JPEG or PNG)."""
+
+    document_type = forms.ChoiceField(label=_("Kind of document"))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "A PDF, JPEG or PNG file. Photos are re-saved without their hidden data (such as location)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput, required=False)
+    expires_on = forms.DateField(label=_("Valid until"), widget=forms.DateInput, required=False)
+    issued_abroad = forms.BooleanField(label=_("Issued outside China"), required=False)
+    authenticated = forms.BooleanField(
+        label=_("Authenticated by a Chinese consulate or apostilled"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((str(kind), rule.label) for kind, rule in RULES.items() if not rule.employer_document),
+        ]
+
+
+class ViewReasonForm(StyledForm):
+    """Why a supervisor opens a file they are not working on (kept in the access log)."""
+
+    reason = forms.CharField(
+        label=_("Reason for opening this file"),
+        help_text=_(
+            "For example: random check 2026-Q4 no. 12, complaint no. 345. It is kept in the access log."
+        ),
+        min_length=10,
+        max_length=300,
+    )

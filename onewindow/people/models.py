@@ -1,4 +1,4 @@
-"""Foreign nationals and their employment.
+"""Foreign nationals, their employment, and the documents of persons and employers.
 
 Passport numbers, dates of birth, addresses and phone numbers are encrypted
 at rest (``onewindow.lib.crypto``). The passport number is also kept as a
@@ -10,13 +10,17 @@ national scale, and a year alone does not identify anyone.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from onewindow.lib.crypto import EncryptedDateField, EncryptedTextField, lookup_hash
+from onewindow.people.documents import RULES
 
 PASSPORT_HASH_PURPOSE = "passport"
 
@@ -157,3 +161,100 @@ class Employment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.employer}"
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    """A random name under ``documents/``: nothing about the person or the file shows in it."""
+    token = secrets.token_hex(16)
+    return f"documents/{token[:2]}/{token}.sealed"
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def stored(self) -> DocumentQuerySet:
+        """Documents whose content is still kept (not purged under the retention rules)."""
+        return self.filter(purged_at__isnull=True)
+
+
+class Document(models.Model):
+    """One uploaded document of a person or of an employer (the vault keeps them for reuse).
+
+    The content is sealed with the current data key (``onewindow.lib.crypto``)
+    and kept in Django's storage under a random name outside the web root;
+    only ``people.views.download`` serves it, to a user who reaches the
+    owner. ``sha256`` is the hash of the file as uploaded, so the same file
+    uploaded for two different persons can be flagged.
+    """
+
+    class ContentType(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    document_type = models.CharField(
+        _("document"),
+        max_length=40,
+        choices=[(str(kind), rule.label) for kind, rule in RULES.items()],
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    issued_abroad = models.BooleanField(_("issued abroad"), default=False)
+    authenticated = models.BooleanField(_("authenticated or apostilled"), default=False)
+    sha256 = models.CharField(_("SHA-256 of the file as uploaded"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("format"), max_length=20, choices=ContentType.choices)
+    original_name = models.CharField(_("file name"), max_length=120)
+    file = models.FileField(upload_to=_document_path, max_length=200, blank=True)
+    # The data key that sealed the stored content (``reencrypt`` moves files to the current key).
+    key_id = models.CharField(max_length=40, blank=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    purged_at = models.DateTimeField(_("content removed"), null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, employer__isnull=True)
+                | Q(person__isnull=True, employer__isnull=False),
+                name="document_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(issued_on__isnull=True)
+                | Q(expires_on__gte=models.F("issued_on")),
+                name="document_expires_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=(Q(purged_at__isnull=True) & ~Q(file="")) | Q(purged_at__isnull=False, file=""),
+                name="document_content_kept_or_purged",
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+        ]
+        indexes = [
+            # A person's documents by type, newest first (the person page, the vault).
+            models.Index(fields=["person", "document_type", "-uploaded_at"], name="document_person_type"),
+            # An employer's documents by type, newest first.
+            models.Index(fields=["employer", "document_type", "-uploaded_at"], name="document_employer_type"),
+            # "The same file was uploaded for another person": look-up by content hash.
+            models.Index(fields=["sha256"], name="document_sha256"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} ({self.original_name})"
+
+    @property
+    def seal_context(self) -> str:
+        """Authenticated with the sealed content: a file moved to another document's row fails to open."""
+        return f"people.document:{self.uuid}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from onewindow.accounts.authn import fresh_authentication_required, is_freshly_authenticated
 from onewindow.accounts.models import Role
 from onewindow.accounts.scopes import scope_of
 from onewindow.audit.trail import record_view
@@ -29,6 +30,7 @@ from onewindow.permits.tokens import NoSigningKey, token_for
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_authentication_required
 def issue(request: AuthedRequest, reference: str) -> HttpResponse:
     """Issue the work permit and hand over the residence permit, in the same visit."""
     application = access_application(request.user, reference, roles=[Role.WINDOW_OFFICER])
@@ -43,6 +45,7 @@ def issue(request: AuthedRequest, reference: str) -> HttpResponse:
                 actor=request.user,
                 residence_permit_number=form.cleaned_data.get("residence_permit_number", ""),
                 request=request,
+                fresh_authentication=is_freshly_authenticated(request),
             )
         except (TransitionRefused, ValidationError) as exc:
             text = str(exc.message) if isinstance(exc, TransitionRefused) else " ".join(exc.messages)

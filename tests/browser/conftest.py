@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from onewindow.accounts.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 # Playwright runs an event loop in the test's thread; the ORM calls made by the
 # test itself between browser steps are still plain synchronous calls.
@@ -60,7 +60,7 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 
 @pytest.fixture
 def login(live_server: object) -> Callable[[Page, User], Page]:
-    """Sign a persona in through the real sign-in form."""
+    """Sign a persona in through the real sign-in form (and the second factor, for officers)."""
 
     def _login(page: Page, user: User) -> Page:
         page.goto(f"{live_server}/accounts/login/")
@@ -68,6 +68,10 @@ def login(live_server: object) -> Callable[[Page, User], Page]:
         page.fill("input[name=password]", PASSWORD)
         page.click("form.usa-form button[type=submit]")
         page.wait_for_load_state()
+        if "/accounts/second-factor/" in page.url:
+            page.fill("input[name=code]", totp_code(user))
+            page.click("form.usa-form button[type=submit]")
+            page.wait_for_load_state()
         return page
 
     return _login

@@ -12,7 +12,7 @@ from onewindow.accounts.models import User
 from onewindow.audit.models import Event
 from onewindow.cases.models import Application, Decision
 from onewindow.cases.workflow import Kind, Status
-from tests.factories import World
+from tests.factories import World, sign_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -286,6 +286,7 @@ class TestSteps:
 
         application = world.application(stage="submitted")
         do_grant_role(actor=None, user=world.carol, role=Role.REVIEWER, office=world.offices["commission"])
+        sign_agreement(world.carol, world.offices["commission"])
         sign_in(world.carol).post(_act(application, "accept"))
         url = reverse("cases:decide_work", kwargs={"reference": application.reference})
         response = sign_in(world.carol).post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from onewindow.accounts.actions import do_create_user
+from onewindow.accounts.models import User
 from onewindow.audit.models import Event
 from onewindow.eligibility.actions import do_add_local_parameters
 from onewindow.eligibility.engine import Category, InvalidInputs, NoLocalRules
@@ -18,6 +20,7 @@ from onewindow.eligibility.selectors import assess, parameters_for
 from onewindow.offices.actions import do_create_area
 from onewindow.offices.models import Area
 from tests.eligibility.conftest import make_city
+from tests.factories import enrol_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -192,12 +195,12 @@ def test_it_answers_with_one_query(shenzhen: Area, django_assert_num_queries) ->
 
 
 @pytest.fixture
-def admin_client(client: Client, shenzhen: Area) -> Client:
+def admin_client(sign_in: Callable[[User], Client], shenzhen: Area) -> Client:
     heidi = do_create_user(
         actor=None, email="heidi@example.org", full_name="Heidi", password="x" * 16, admin_site=True
     )
-    client.force_login(heidi)
-    return client
+    enrol_totp(heidi)  # the admin site, like every staff page, needs the second factor
+    return sign_in(heidi)
 
 
 def _form(city: Area, start: str, end: str = "", wage: int = 131_000) -> dict[str, object]:

@@ -25,7 +25,7 @@ from onewindow.permits.actions import (
     do_withdraw_signing_key,
 )
 from onewindow.permits.models import CheckResult, Scan, SigningKey
-from tests.factories import World
+from tests.factories import World, enrol_totp
 from tests.permits.helpers import SHANGHAI, issue_permit
 
 SignIn = Callable[[User], Client]
@@ -33,10 +33,13 @@ SignIn = Callable[[User], Client]
 
 @pytest.fixture
 def root(db: None) -> User:
-    """An administrator with access to the admin site (the world's heidi has none)."""
-    return do_create_user(
+    """An administrator with access to the admin site (the world's heidi has none), and the
+    authenticator that the admin site, like every staff page, requires."""
+    user = do_create_user(
         actor=None, email="root@example.org", full_name="Root", password=None, admin_site=True
     )
+    enrol_totp(user)
+    return user
 
 
 def test_it_rotates_keys_keeping_exactly_one_active(world: World) -> None:

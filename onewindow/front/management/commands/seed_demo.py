@@ -22,3 +22,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {settings.ONEWINDOW_DEMO_PASSWORD}):")
         for email, name, role in demo.logins():
             self.stdout.write(f"  {email:<32} {role:<22} {name}")
+        self.stdout.write(
+            "Officers confirm each sign-in with a code. Add these keys to an authenticator app "
+            "(time-based, 6 digits, 30 s), or print the current code with "
+            "`python manage.py demo_code <e-mail>`:"
+        )
+        for email, secret in demo.totp_secrets():
+            self.stdout.write(f"  {email:<32} {secret}")
