@@ -237,7 +237,8 @@ def do_create_application(
         created_by=actor,
         client_token=client_token,
     )
-    application.full_clean()
+    # The client token's uniqueness is the database's to enforce: a racing retry is caught below.
+    application.full_clean(exclude=["client_token"])
     try:
         with transaction.atomic():
             application.save()

@@ -31,7 +31,11 @@ def test_it_applies_a_new_passport_at_the_visit_and_keeps_the_number(world: Worl
     assert person.passport_number == "NEW123456"
     new = Permit.objects.get(application=change)
     old.refresh_from_db()
-    assert (new.number, new.status, old.status) == (old.number, Permit.Status.ACTIVE, Permit.Status.SUPERSEDED)
+    assert (new.number, new.status, old.status) == (
+        old.number,
+        Permit.Status.ACTIVE,
+        Permit.Status.SUPERSEDED,
+    )
 
 
 def test_it_records_a_new_category_on_the_new_issuance(world: World) -> None:
