@@ -1,5 +1,8 @@
 # OneWindow: `make run` sets everything up and serves the demo; `make test` sets up and runs the suite.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+# pip warns about this machine's unreachable local package mirrors on every install.
+QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location" || true; }
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
@@ -21,15 +24,15 @@ help:
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
-	@$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	@$(VENV)/bin/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
 
 # Re-install only when the pinned requirements change.
 $(VENV)/.base-installed: requirements/base.txt | $(VENV)/bin/python
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt $(QUIET_PIP)
 	@touch $@
 
 $(VENV)/.dev-installed: requirements/dev.txt | $(VENV)/bin/python
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt $(QUIET_PIP)
 	@touch $@ $(VENV)/.base-installed
 
 node_modules/.package-lock.json: package-lock.json package.json
