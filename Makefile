@@ -24,7 +24,6 @@ help:
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
-	@$(VENV)/bin/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
 
 # Re-install only when the pinned requirements change.
 $(VENV)/.base-installed: requirements/base.txt | $(VENV)/bin/python
