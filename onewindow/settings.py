@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "onewindow.permits",
     "onewindow.audit",
     "onewindow.notifications",
+    "onewindow.registry",
     "onewindow.api",
     "onewindow.front",
 ]

@@ -1,0 +1,239 @@
+"""Pages of the area registry: figures and exports, notices, and a foreign national's notices."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onewindow.accounts.scopes import scope_of
+from onewindow.lib.forms import add_validation_error
+from onewindow.lib.http import AuthedRequest
+from onewindow.people.actions import do_update_person
+from onewindow.people.models import Person
+from onewindow.registry import exports, report
+from onewindow.registry.access import (
+    access_area_statistics,
+    access_delivery_by_token,
+    access_notice,
+    access_own_delivery,
+    home_area,
+    publishing_offices,
+    statistics_areas,
+    visible_notices,
+)
+from onewindow.registry.actions import (
+    do_create_notice,
+    do_mark_delivery_read,
+    do_publish_notice,
+    do_record_export,
+)
+from onewindow.registry.forms import ExportForm, FiguresForm, NoticeForm, PreferencesForm
+from onewindow.registry.selectors import delivery_figures
+
+
+@login_required
+@require_GET
+def figures(request: AuthedRequest) -> HttpResponse:
+    """The dashboard of an area in reach on a day: sentences, charts and the tables behind them."""
+    areas = list(statistics_areas(request.user).order_by("path"))
+    if not areas:
+        raise Http404("No statistics in reach")
+    data = request.GET.copy()
+    if "area" not in data:
+        home = home_area(request.user)
+        data["area"] = str(home.pk if home is not None else areas[0].pk)
+    form = FiguresForm(data, areas=areas)
+    if not form.is_valid():
+        if "area" in form.errors:
+            raise Http404("No such area")
+        return render(request, "registry/figures.html", {"form": form, "report": None}, status=400)
+    where = access_area_statistics(request.user, form.cleaned_data["area"])
+    built = report.build(
+        where.area, day=form.cleaned_data["date"], basis=form.cleaned_data["basis"], exact=where.exact
+    )
+    return render(
+        request,
+        "registry/figures.html",
+        {"form": form, "report": built, "access": where, "charts": built.charts()},
+    )
+
+
+@login_required
+@require_POST
+def export(request: AuthedRequest) -> HttpResponse:
+    """Download the dashboard's tables (CSV or XLSX); every export is logged in the audit trail."""
+    areas = list(statistics_areas(request.user))
+    form = ExportForm(request.POST, areas=areas)
+    if not form.is_valid():
+        if "area" in form.errors:
+            raise Http404("No such area")
+        return HttpResponse(_("Choose a date, a basis and a format."), status=400, content_type="text/plain")
+    where = access_area_statistics(request.user, form.cleaned_data["area"], export=True)
+    data = form.cleaned_data
+    built = report.build(where.area, day=data["date"], basis=data["basis"], exact=where.exact)
+    file_format = data["file_format"]
+    do_record_export(
+        actor=request.user,
+        area=where.area,
+        day=data["date"],
+        basis=data["basis"],
+        file_format=file_format,
+        tables=[table.key for table in built.all_tables()] + (["flows"] if built.flows else []),
+        suppressed=built.suppressed,
+        request=request,
+    )
+    if file_format == "xlsx":
+        body = exports.to_xlsx(built)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.to_csv(built)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    name = f"onewindow-{where.area.code}-{data['date']:%Y%m%d}-{data['basis']}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- Notices, for community officers -----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notices(request: AuthedRequest) -> HttpResponse:
+    """The notices of the areas the community officer reaches, newest first."""
+    offices = publishing_offices(request.user)
+    if not offices:
+        raise Http404("Not a community officer")
+    rows = visible_notices(request.user).select_related("office", "area").prefetch_related("texts")[:100]
+    return render(request, "registry/notices.html", {"notices": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_create(request: AuthedRequest) -> HttpResponse:
+    offices = publishing_offices(request.user)
+    if not offices:
+        raise Http404("Not a community officer")
+    areas = [
+        area
+        for area in statistics_areas(request.user).order_by("path")
+        if any(area.path.startswith(office.area.path) for office in offices)
+    ]
+    form = NoticeForm(request.POST or None, offices=offices, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        office = next(office for office in offices if office.pk == data["office"])
+        area = next(area for area in areas if area.pk == data["area"])
+        try:
+            notice = do_create_notice(
+                actor=request.user,
+                office=office,
+                area=area,
+                kind=data["kind"],
+                reach=data["reach"],
+                nationalities=data["nationalities"],
+                languages=data["languages"],
+                texts=form.texts(),
+                request=request,
+            )
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, _("The notice was saved as a draft. Check it, then publish it."))
+            return redirect("registry:notice", pk=notice.pk)
+    return render(request, "registry/notice_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def notice(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A notice in every language it was written in, with its delivery and read figures."""
+    found = access_notice(request.user, pk)
+    return render(
+        request,
+        "registry/notice.html",
+        {
+            "notice": found,
+            "texts": found.texts.order_by("pk"),
+            "figures": delivery_figures(found) if found.is_published else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access_notice(request.user, pk)
+    try:
+        published = do_publish_notice(found, actor=request.user, request=request)
+    except (ValidationError, PermissionDenied) as exc:
+        text = (
+            " ".join(exc.messages)
+            if isinstance(exc, ValidationError)
+            else _("You cannot publish this notice.")
+        )
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("Published to %(count)s people; it is being delivered now.") % {"count": published.audience},
+        )
+    return redirect("registry:notice", pk=found.pk)
+
+
+# --- Notices, for foreign nationals ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_notice(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A notice sent to the signed-in foreign national, in their language; opening it is the read receipt."""
+    delivery = access_own_delivery(request.user, pk)
+    do_mark_delivery_read(delivery)
+    return _show_notice(request, delivery.notice, delivery.language)
+
+
+@require_GET
+def read_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The notice behind an e-mail's link (no sign-in: the link is the credential); marks it opened."""
+    delivery = access_delivery_by_token(token)
+    do_mark_delivery_read(delivery)
+    response = _show_notice(request, delivery.notice, delivery.language)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _show_notice(request: HttpRequest, notice_obj: object, language: str) -> HttpResponse:
+    text = notice_obj.text_in(language)  # type: ignore[attr-defined]
+    return render(request, "registry/notice_public.html", {"notice": notice_obj, "text": text})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: AuthedRequest) -> HttpResponse:
+    """A foreign national chooses the language of notices and whether to receive optional ones."""
+    person_ids = sorted(scope_of(request.user).person_ids)
+    if not person_ids:
+        raise Http404("No personal file")
+    person = Person.objects.get(pk=person_ids[0])
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"language": person.language, "notices_opt_out": person.notices_opt_out},
+    )
+    if request.method == "POST" and form.is_valid():
+        do_update_person(
+            person,
+            actor=request.user,
+            request=request,
+            language=form.cleaned_data["language"],
+            notices_opt_out=form.cleaned_data["notices_opt_out"],
+        )
+        messages.success(request, _("Your choices for notices were saved."))
+        return redirect("registry:preferences")
+    return render(request, "registry/preferences.html", {"form": form, "person": person})
