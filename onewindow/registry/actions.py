@@ -158,7 +158,14 @@ def recounting(*, person_ids: Iterable[int] = (), employer_ids: Iterable[int] = 
     """
     if not connection.in_atomic_block:
         raise RuntimeError("recounting() must run inside the transaction of the change")
-    person_ids, employer_ids = list(person_ids), list(employer_ids)
+    from onewindow.employers.models import Employer
+    from onewindow.people.models import Person
+
+    person_ids, employer_ids = sorted(set(person_ids)), sorted(set(employer_ids))
+    # Two changes to the same person's (or employer's) permits are counted one after the other:
+    # the second one's "before" must include the first one's result, not precede it.
+    list(Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk").values_list("pk"))
+    list(Employer.objects.select_for_update().filter(pk__in=employer_ids).order_by("pk").values_list("pk"))
     counts_before, flows_before = contributions(person_ids=person_ids, employer_ids=employer_ids)
     yield
     counts_after, flows_after = contributions(person_ids=person_ids, employer_ids=employer_ids)

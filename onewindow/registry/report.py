@@ -59,6 +59,8 @@ class Table:
 
     def chart(self) -> dict[str, Any]:
         shown = [row for row in self.rows if row.count is not None]
+        if not any(row.count for row in shown):
+            shown = []  # nothing to draw: the table says it
         return {
             "kind": "bar",
             "title": self.title,

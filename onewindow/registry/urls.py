@@ -5,8 +5,9 @@ from onewindow.registry import views
 app_name = "registry"
 
 urlpatterns = [
-    path("", views.figures, name="figures"),
-    path("export/", views.export, name="export"),
+    path("", views.home, name="home"),
+    path("area/<int:area_id>/", views.figures, name="figures"),
+    path("area/<int:area_id>/export/", views.export, name="export"),
     path("notices/", views.notices, name="notices"),
     path("notices/new/", views.notice_create, name="notice_create"),
     path("notices/<int:pk>/", views.notice, name="notice"),

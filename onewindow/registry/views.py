@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,48 +34,50 @@ from onewindow.registry.actions import (
     do_publish_notice,
     do_record_export,
 )
+from onewindow.registry.dimensions import Basis
 from onewindow.registry.forms import ExportForm, FiguresForm, NoticeForm, PreferencesForm
 from onewindow.registry.selectors import delivery_figures
 
 
 @login_required
 @require_GET
-def figures(request: AuthedRequest) -> HttpResponse:
-    """The dashboard of an area in reach on a day: sentences, charts and the tables behind them."""
-    areas = list(statistics_areas(request.user).order_by("path"))
-    if not areas:
+def home(request: AuthedRequest) -> HttpResponse:
+    """Statistics start here: the chosen area (from the selector), else the user's own office's area."""
+    areas = statistics_areas(request.user)
+    chosen = request.GET.get("area", "")
+    area = areas.filter(pk=int(chosen)).first() if chosen.isdigit() else home_area(request.user)
+    if area is None:
         raise Http404("No statistics in reach")
-    data = request.GET.copy()
-    if "area" not in data:
-        home = home_area(request.user)
-        data["area"] = str(home.pk if home is not None else areas[0].pk)
-    form = FiguresForm(data, areas=areas)
+    query = request.GET.copy()
+    query.pop("area", None)
+    url = reverse("registry:figures", kwargs={"area_id": area.pk})
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+@login_required
+@require_GET
+def figures(request: AuthedRequest, area_id: int) -> HttpResponse:
+    """The dashboard of an area in reach on a day: sentences, charts and the tables behind them."""
+    where = access_area_statistics(request.user, area_id)
+    areas = list(statistics_areas(request.user).order_by("path"))
+    query = {"date": timezone.localdate().isoformat(), "basis": Basis.WORKPLACE.value, **request.GET.dict()}
+    form = FiguresForm({**query, "area": str(where.area.pk)}, areas=areas)
     if not form.is_valid():
-        if "area" in form.errors:
-            raise Http404("No such area")
         return render(request, "registry/figures.html", {"form": form, "report": None}, status=400)
-    where = access_area_statistics(request.user, form.cleaned_data["area"])
     built = report.build(
         where.area, day=form.cleaned_data["date"], basis=form.cleaned_data["basis"], exact=where.exact
     )
-    return render(
-        request,
-        "registry/figures.html",
-        {"form": form, "report": built, "access": where, "charts": built.charts()},
-    )
+    return render(request, "registry/figures.html", {"form": form, "report": built, "access": where})
 
 
 @login_required
 @require_POST
-def export(request: AuthedRequest) -> HttpResponse:
+def export(request: AuthedRequest, area_id: int) -> HttpResponse:
     """Download the dashboard's tables (CSV or XLSX); every export is logged in the audit trail."""
-    areas = list(statistics_areas(request.user))
-    form = ExportForm(request.POST, areas=areas)
+    where = access_area_statistics(request.user, area_id, export=True)
+    form = ExportForm({**request.POST.dict(), "area": str(where.area.pk)}, areas=[where.area])
     if not form.is_valid():
-        if "area" in form.errors:
-            raise Http404("No such area")
         return HttpResponse(_("Choose a date, a basis and a format."), status=400, content_type="text/plain")
-    where = access_area_statistics(request.user, form.cleaned_data["area"], export=True)
     data = form.cleaned_data
     built = report.build(where.area, day=data["date"], basis=data["basis"], exact=where.exact)
     file_format = data["file_format"]

@@ -18,7 +18,7 @@
       // Rich-text tooltips are drawn on the canvas: no HTML with inline styles (the CSP forbids them).
       tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: labels, axisLabel: { width: 180, overflow: "truncate" } },
+      yAxis: { type: "category", data: labels, axisLabel: { width: 180, overflow: "truncate", interval: 0 } },
       series: [{ type: "bar", name: data.unit, data: values, barMaxWidth: 28 }]
     };
   }
