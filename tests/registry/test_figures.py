@@ -93,7 +93,9 @@ def test_it_counts_employers_with_foreign_staff_by_industry_and_size(four: dict)
     assert selectors.employers(CITY, first_day() - dt.timedelta(days=1)).total == 0
 
 
-def test_it_stops_counting_a_cancelled_or_revoked_permit_on_the_day_it_ended(four: dict, world: World) -> None:
+def test_it_stops_counting_a_cancelled_or_revoked_permit_on_the_day_it_ended(
+    four: dict, world: World
+) -> None:
     cancelled_on = first_day() + dt.timedelta(days=100)
     revoked_on = first_day() + dt.timedelta(days=200)
     with time_machine.travel(noon(cancelled_on)):

@@ -98,7 +98,9 @@ def test_it_answers_404_for_an_area_that_does_not_exist(world: World, sign_in: S
 def test_it_starts_each_user_at_their_own_office_area(world: World, sign_in: SignIn) -> None:
     assert sign_in(world.gina).get(reverse("registry:home")).url == figures_url(world, "zhaoshang")
     assert sign_in(world.frank).get(reverse("registry:home")).url == figures_url(world, "shenzhen")
-    chosen = sign_in(world.frank).get(reverse("registry:home") + f"?area={world.areas['lianhua'].pk}&basis=home")
+    chosen = sign_in(world.frank).get(
+        reverse("registry:home") + f"?area={world.areas['lianhua'].pk}&basis=home"
+    )
     assert chosen.url == figures_url(world, "lianhua", basis="home")
 
 
@@ -139,10 +141,14 @@ def test_it_answers_the_dashboard_in_a_fixed_number_of_queries(
 
 def _export(client: Client, world: World, area: str, file_format: str, **body: str) -> object:
     url = reverse("registry:export", kwargs={"area_id": world.areas[area].pk})
-    return client.post(url, {"date": first_day().isoformat(), "basis": "work", "file_format": file_format, **body})
+    return client.post(
+        url, {"date": first_day().isoformat(), "basis": "work", "file_format": file_format, **body}
+    )
 
 
-def test_it_exports_a_suppressed_csv_for_a_community_officer_and_logs_it(twelve: World, sign_in: SignIn) -> None:
+def test_it_exports_a_suppressed_csv_for_a_community_officer_and_logs_it(
+    twelve: World, sign_in: SignIn
+) -> None:
     response = _export(sign_in(twelve.gina), twelve, "zhaoshang", "csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
