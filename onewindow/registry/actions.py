@@ -71,11 +71,11 @@ def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _where(person_ids: Iterable[int], employer_ids: Iterable[int]) -> tuple[str, list[object]]:
+def _where(person_ids: Iterable[int], employer_ids: Iterable[int]) -> tuple[str, list[Any]]:
     people = sorted(set(person_ids))
     employers = sorted(set(employer_ids))
     conditions: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     if people:
         conditions.append(f"p.person_id IN ({', '.join(['%s'] * len(people))})")
         params.extend(people)
@@ -104,7 +104,7 @@ def contributions(
     return counts, flows
 
 
-def _difference[K](after: Counter[K], before: Counter[K]) -> list[tuple[K, int]]:
+def _difference[K: tuple[Any, ...]](after: Counter[K], before: Counter[K]) -> list[tuple[K, int]]:
     keys = set(after) | set(before)
     changes = [(key, after.get(key, 0) - before.get(key, 0)) for key in keys]
     # Sorted, so that two transactions touching the same rows lock them in the same order.

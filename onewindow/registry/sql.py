@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -197,15 +198,15 @@ FLOW_COLUMNS = ("street_id", "street_path", "basis", "flow", "month", "count")
 
 
 def count_rows_sql(
-    *, where: str = "1 = 1", where_params: list[object] | None = None, since: dt.date | None = None
-) -> tuple[str, list[object]]:
+    *, where: str = "1 = 1", where_params: list[Any] | None = None, since: dt.date | None = None
+) -> tuple[str, list[Any]]:
     """SQL (and parameters) giving the count rows of the permits matching ``where`` (on ``p``).
 
     Columns as :data:`COUNT_COLUMNS`. With ``since``, only periods from
     ``since`` on (rounded down to each grain's period) are produced.
     """
     d = dialect()
-    params: list[object] = list(where_params or [])
+    params: list[Any] = list(where_params or [])
     grains = []
     for grain in (Grain.YEAR, Grain.MONTH, Grain.DAY):
         period = d.period_of(grain, "day")
@@ -225,14 +226,14 @@ def count_rows_sql(
 
 
 def flow_rows_sql(
-    *, where: str = "1 = 1", where_params: list[object] | None = None, since: dt.date | None = None
-) -> tuple[str, list[object]]:
+    *, where: str = "1 = 1", where_params: list[Any] | None = None, since: dt.date | None = None
+) -> tuple[str, list[Any]]:
     """SQL (and parameters) giving the monthly flows of the permits matching ``where`` (on ``p``)."""
     d = dialect()
     issued_month = d.month_of(d.local_date("issued_at"))
     ended_month = d.month_of(d.local_date("ended_at"))
     flow_case = " ".join(f"WHEN '{kind}' THEN '{flow}'" for kind, flow in FLOW_OF_KIND.items())
-    params: list[object] = list(where_params or [])
+    params: list[Any] = list(where_params or [])
     condition = ""
     if since is not None:
         condition = "WHERE month >= %s"

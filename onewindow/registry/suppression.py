@@ -67,8 +67,8 @@ def protect(cells: Mapping[str, int], *, threshold: int, total: int | None = Non
         raise ValueError("counts must be non-negative and add up to at most the total")
     primary = frozenset(key for key, value in values.items() if is_small(value, threshold))
     if is_small(grand, threshold):
-        hidden = frozenset(key for key, value in values.items() if value > 0)
-        return Protected(values, grand, hidden, True, frozenset())
+        everything = frozenset(key for key, value in values.items() if value > 0)
+        return Protected(values, grand, everything, True, frozenset())
     hidden = set(primary)
     total_hidden = False
     while hidden:

@@ -1,8 +1,8 @@
 """Recompute the area counts from the permits, or check the maintained ones against a recomputation.
 
-    manage.py registry rebuild               every count, from the permits (set-based SQL)
-    manage.py registry rebuild --from DATE   only the periods from DATE on
-    manage.py registry check                 exit status 1 and the differing cells if any
+manage.py registry rebuild               every count, from the permits (set-based SQL)
+manage.py registry rebuild --from DATE   only the periods from DATE on
+manage.py registry check                 exit status 1 and the differing cells if any
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ class Command(BaseCommand):
         if options["verb"] == "rebuild":
             result = do_rebuild_counts(actor=None, since=options["since"])
             since = f" from {result.since}" if result.since else ""
-            self.stdout.write(f"Rebuilt{since}: {result.count_rows} count rows, {result.flow_rows} flow rows.")
+            rows = f"{result.count_rows} count rows, {result.flow_rows} flow rows"
+            self.stdout.write(f"Rebuilt{since}: {rows}.")
             return
         differing, sample = check_counts(limit=options["show"])
         if not differing:
