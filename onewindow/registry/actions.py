@@ -59,8 +59,8 @@ if TYPE_CHECKING:
     from onewindow.offices.models import Area, Office
     from onewindow.people.models import PersonQuerySet
 
-CountKey = tuple[int, str, str, str, str, str, dt.date]
-FlowKey = tuple[int, str, str, str, dt.date]
+CountKey = tuple[int, str, str, str, str, dt.date]
+FlowKey = tuple[int, str, str, dt.date]
 
 # Rows per INSERT statement when applying changes (8 parameters each).
 _BATCH = 200
@@ -95,12 +95,12 @@ def contributions(
     query, query_params = sql.count_rows_sql(where=f"({where})", where_params=params)
     with connection.cursor() as cursor:
         cursor.execute(query, query_params)
-        for street_id, path, basis, dimension, value, grain, period, change in cursor.fetchall():
-            counts[(street_id, path, basis, dimension, value or "", grain, _as_date(period))] += change
+        for area_id, basis, dimension, value, grain, period, change in cursor.fetchall():
+            counts[(area_id, basis, dimension, value or "", grain, _as_date(period))] += change
         query, query_params = sql.flow_rows_sql(where=f"({where})", where_params=params)
         cursor.execute(query, query_params)
-        for street_id, path, basis, flow, month, count in cursor.fetchall():
-            flows[(street_id, path, basis, flow, _as_date(month))] += count
+        for area_id, basis, flow, month, count in cursor.fetchall():
+            flows[(area_id, basis, flow, _as_date(month))] += count
     return counts, flows
 
 
@@ -132,7 +132,7 @@ def apply_changes(counts: list[tuple[CountKey, int]], flows: list[tuple[FlowKey,
         _upsert(
             AreaCount._meta.db_table,
             sql.COUNT_COLUMNS,
-            ("street_id", "basis", "dimension", "value", "grain", "period"),
+            ("area_id", "basis", "dimension", "value", "grain", "period"),
             "change",
             [(*key, change) for key, change in counts],
         )
@@ -140,7 +140,7 @@ def apply_changes(counts: list[tuple[CountKey, int]], flows: list[tuple[FlowKey,
         _upsert(
             AreaFlow._meta.db_table,
             sql.FLOW_COLUMNS,
-            ("street_id", "basis", "flow", "month"),
+            ("area_id", "basis", "flow", "month"),
             "count",
             [(*key, count) for key, count in flows],
         )

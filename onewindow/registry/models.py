@@ -1,14 +1,18 @@
 """The area registry's maintained counts, and notices from street offices to foreign nationals.
 
 ``AreaCount`` is a running count kept as changes, not as daily snapshots:
-each row says by how much the number of valid permits in one street and one
+each row says by how much the number of valid permits in one area and one
 cell (basis, dimension, value) changed during one period. The same history
 is kept at three resolutions, each complete on its own: years, months and
 days. The count on a day D is then the sum of the year rows before D's year,
 the month rows of D's year before D's month, and the day rows of D's month up
 to D — at most about 50 rows per cell however long the history, so any date
-is answered from an index without a daily snapshot table. District and city
-figures add up their streets through a prefix of the street's area path.
+is answered from an index without a daily snapshot table.
+
+Every change is counted in the street and again in its district and its
+city (the district and city rows are the sums of their streets' rows, by
+construction), so that a city's dashboard reads as few rows as a street's
+instead of adding up every street of the city.
 
 The rows are written by the actions that issue, supersede, cancel or revoke
 permits (and that move a person), in the same transaction, and can be
@@ -28,11 +32,10 @@ from onewindow.registry.dimensions import Basis, Dimension, Flow, Grain
 
 
 class AreaCount(models.Model):
-    """The change in the number of valid permits of one street's cell during one period."""
+    """The change in the number of valid permits of one area's cell during one period."""
 
-    street = models.ForeignKey("offices.Area", on_delete=models.CASCADE, related_name="+")
-    # Copy of ``street.path``: district and city roll-ups are one prefix range, without a join.
-    street_path = models.CharField(max_length=255)
+    # A street, or the district or city that sums its streets.
+    area = models.ForeignKey("offices.Area", on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=4, choices=Basis.choices)
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
     # A country code, category, industry section, age band, kind, size band or employer id.
@@ -48,7 +51,7 @@ class AreaCount(models.Model):
         constraints = [
             # The upsert's conflict target: one row per cell and period.
             models.UniqueConstraint(
-                fields=["street", "basis", "dimension", "value", "grain", "period"],
+                fields=["area", "basis", "dimension", "value", "grain", "period"],
                 name="area_count_cell_period_unique",
             ),
             models.CheckConstraint(condition=Q(basis__in=Basis.values), name="area_count_basis_known"),
@@ -58,24 +61,25 @@ class AreaCount(models.Model):
             ),
         ]
         indexes = [
-            # The dashboard's one query: an area (path prefix), a basis, three period ranges per grain.
+            # The dashboard's queries: an area's (or its parts') dimensions on a day, i.e. for each
+            # grain a range of periods; with the values and changes included, PostgreSQL answers
+            # from the index alone.
             models.Index(
-                fields=["basis", "grain", "street_path", "period"],
+                fields=["area", "dimension", "grain", "period", "basis"],
+                include=["value", "change"],
                 name="area_count_read",
-                opclasses=["varchar_ops", "varchar_ops", "varchar_pattern_ops", "date_ops"],
             ),
         ]
 
     def __str__(self) -> str:
-        cell = f"{self.street_path} {self.basis} {self.dimension}={self.value}"
+        cell = f"{self.area_id} {self.basis} {self.dimension}={self.value}"
         return f"{cell} {self.grain} {self.period}: {self.change:+d}"
 
 
 class AreaFlow(models.Model):
-    """How many permits were issued (new, extended, changed), cancelled or revoked in a street in a month."""
+    """How many permits were issued (new, extended, changed), cancelled or revoked in an area in a month."""
 
-    street = models.ForeignKey("offices.Area", on_delete=models.CASCADE, related_name="+")
-    street_path = models.CharField(max_length=255)
+    area = models.ForeignKey("offices.Area", on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=4, choices=Basis.choices)
     flow = models.CharField(max_length=10, choices=Flow.choices)
     month = models.DateField()
@@ -85,23 +89,16 @@ class AreaFlow(models.Model):
         verbose_name = _("area flow")
         verbose_name_plural = _("area flows")
         constraints = [
+            # Also serves the dashboard's monthly chart: an area and a basis over a range of months.
             models.UniqueConstraint(
-                fields=["street", "basis", "flow", "month"], name="area_flow_street_month_unique"
+                fields=["area", "basis", "flow", "month"], name="area_flow_area_month_unique"
             ),
             models.CheckConstraint(condition=Q(basis__in=Basis.values), name="area_flow_basis_known"),
             models.CheckConstraint(condition=Q(flow__in=Flow.values), name="area_flow_known"),
         ]
-        indexes = [
-            # The dashboard's monthly chart: an area (path prefix) and a basis over a range of months.
-            models.Index(
-                fields=["basis", "street_path", "month"],
-                name="area_flow_read",
-                opclasses=["varchar_ops", "varchar_pattern_ops", "date_ops"],
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.street_path} {self.basis} {self.flow} {self.month}: {self.count}"
+        return f"{self.area_id} {self.basis} {self.flow} {self.month}: {self.count}"
 
 
 # Languages a notice can be written in. English and Simplified Chinese are required;

@@ -218,7 +218,7 @@ def home_sentence(area: Area, *, people: int, countries: int, exact: bool) -> st
 
 
 def _flows(area: Area, day: dt.date, basis: str, *, exact: bool) -> FlowTable:
-    monthly = selectors.flows(area.path, day, basis)
+    monthly = selectors.flows(area, day, basis)
     limit = 1 if exact else threshold()
     flows = [(str(code), str(label)) for code, label in Flow.choices]
     counts = [[protect_count(by_flow[code], limit) for code, _label in flows] for by_flow in monthly.values()]
@@ -229,8 +229,8 @@ def _flows(area: Area, day: dt.date, basis: str, *, exact: bool) -> FlowTable:
 
 def build(area: Area, *, day: dt.date, basis: str, exact: bool) -> Report:
     """Everything the dashboard shows for ``area`` on ``day`` (five grouped queries)."""
-    stock = selectors.stock(area.path, day)
-    staff = selectors.employers(area.path, day)
+    stock = selectors.stock(area, day)
+    staff = selectors.employers(area, day)
     limit = 1 if exact else threshold()
     sentences = [
         work_sentence(

@@ -1,7 +1,8 @@
 """Reading the area figures: a handful of indexed, grouped queries over the maintained counts.
 
 Nothing here loads permits or persons: every figure is a ``SUM`` over the
-count rows of the streets under an area path (see ``registry.models``).
+count rows of one area (a street, a district or a city: each has its own
+rows, see ``registry.models``), read from the index that includes them.
 """
 
 from __future__ import annotations
@@ -45,11 +46,14 @@ class Stock:
         return self.table(basis, Dimension.TOTAL).get("", 0)
 
 
-def stock(area_path: str, day: dt.date) -> Stock:
+# The dimensions of the persons (the employer dimension only feeds the counts of employers).
+PERSON_DIMENSIONS = [str(value) for value in Dimension.values if value != Dimension.EMPLOYER]
+
+
+def stock(area: Area, day: dt.date) -> Stock:
     """Every dimension of both bases for the area on ``day``, in one grouped query."""
     rows = (
-        AreaCount.objects.filter(on_day(day), street_path__startswith=area_path)
-        .exclude(dimension=Dimension.EMPLOYER)
+        AreaCount.objects.filter(on_day(day), area=area, dimension__in=PERSON_DIMENSIONS)
         .values("basis", "dimension", "value")
         .annotate(count=Sum("change"))
         .filter(count__gt=0)
@@ -72,12 +76,12 @@ class Employers:
     by_size: dict[str, int]
 
 
-def employers(area_path: str, day: dt.date) -> Employers:
+def employers(area: Area, day: dt.date) -> Employers:
     """Employers with foreign staff whose workplace is in the area on ``day`` (one query)."""
     with_staff = (
         AreaCount.objects.filter(
             on_day(day),
-            street_path__startswith=area_path,
+            area=area,
             basis=Basis.WORKPLACE,
             dimension=Dimension.EMPLOYER,
         )
@@ -111,19 +115,17 @@ def parts(area: Area, day: dt.date, basis: str) -> list[tuple[Area, int]]:
     children = list(Area.objects.filter(parent=area).order_by("path"))
     sums = (
         AreaCount.objects.filter(
-            on_day(day), street_path__startswith=area.path, basis=basis, dimension=Dimension.TOTAL
+            on_day(day),
+            area__in=children,
+            basis=basis,
+            dimension=Dimension.TOTAL,
         )
-        .values("street_path")
+        .values("area_id")
         .annotate(count=Sum("change"))
         .order_by()
     )
-    counts: dict[str, int] = defaultdict(int)
-    for row in sums:
-        for child in children:
-            if row["street_path"].startswith(child.path):
-                counts[child.path] += row["count"]
-                break
-    return [(child, counts.get(child.path, 0)) for child in children]
+    counts = {row["area_id"]: row["count"] for row in sums}
+    return [(child, counts.get(child.pk, 0)) for child in children]
 
 
 def months_back(day: dt.date, months: int) -> list[dt.date]:
@@ -136,13 +138,11 @@ def months_back(day: dt.date, months: int) -> list[dt.date]:
     return list(reversed(firsts))
 
 
-def flows(area_path: str, day: dt.date, basis: str, *, months: int = 12) -> dict[dt.date, dict[str, int]]:
+def flows(area: Area, day: dt.date, basis: str, *, months: int = 12) -> dict[dt.date, dict[str, int]]:
     """Permits issued (new, extended, changed), cancelled and revoked per month, up to ``day``'s month."""
     firsts = months_back(day, months)
     rows = (
-        AreaFlow.objects.filter(
-            street_path__startswith=area_path, basis=basis, month__gte=firsts[0], month__lte=firsts[-1]
-        )
+        AreaFlow.objects.filter(area=area, basis=basis, month__gte=firsts[0], month__lte=firsts[-1])
         .values("month", "flow")
         .annotate(count=Sum("count"))
         .order_by()
@@ -157,7 +157,7 @@ def flows(area_path: str, day: dt.date, basis: str, *, months: int = 12) -> dict
 
 @dataclass(frozen=True)
 class Discrepancy:
-    street_path: str
+    area_path: str
     basis: str
     dimension: str
     value: str
@@ -175,20 +175,21 @@ def check_counts(*, limit: int = 50) -> tuple[int, list[Discrepancy]]:
     count_sql, count_params = sql.count_rows_sql()
     flow_sql, flow_params = sql.flow_rows_sql()
     counts_table, flows_table = AreaCount._meta.db_table, AreaFlow._meta.db_table
-    keys = "street_path, basis, dimension, value, grain, period"
-    # Names from the models and sql.py; the only values are the recomputation's parameters.
+    keys = "area_id, basis, dimension, value, grain, period"
     compare = f"""
-SELECT {keys}, SUM(change) AS difference FROM (
-    SELECT {keys}, change FROM {counts_table}
+SELECT a.path, d.basis, d.dimension, d.value, d.grain, d.period, d.difference FROM (
+    SELECT {keys}, SUM(change) AS difference FROM (
+        SELECT {keys}, change FROM {counts_table}
+        UNION ALL
+        SELECT {keys}, -change FROM ({count_sql}) recomputed
+    ) both_sides GROUP BY {keys} HAVING SUM(change) <> 0
     UNION ALL
-    SELECT {keys}, -change FROM ({count_sql}) recomputed
-) both_sides GROUP BY {keys} HAVING SUM(change) <> 0
-UNION ALL
-SELECT street_path, basis, 'flow', flow, 'month', month, SUM(count) FROM (
-    SELECT street_path, basis, flow, month, count FROM {flows_table}
-    UNION ALL
-    SELECT street_path, basis, flow, month, -count FROM ({flow_sql}) recomputed_flows
-) flow_sides GROUP BY street_path, basis, flow, month HAVING SUM(count) <> 0
+    SELECT area_id, basis, 'flow', flow, 'month', month, SUM(count) FROM (
+        SELECT area_id, basis, flow, month, count FROM {flows_table}
+        UNION ALL
+        SELECT area_id, basis, flow, month, -count FROM ({flow_sql}) recomputed_flows
+    ) flow_sides GROUP BY area_id, basis, flow, month HAVING SUM(count) <> 0
+) d JOIN {Area._meta.db_table} a ON a.id = d.area_id
 """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(compare, [*count_params, *flow_params])
@@ -197,7 +198,7 @@ SELECT street_path, basis, 'flow', flow, 'month', month, SUM(count) FROM (
         Discrepancy(path, basis, dimension, value or "", grain, str(period)[:10], int(difference))
         for path, basis, dimension, value, grain, period, difference in rows
     ]
-    found.sort(key=lambda item: (item.street_path, item.basis, item.dimension, item.value, item.period))
+    found.sort(key=lambda item: (item.area_path, item.basis, item.dimension, item.value, item.period))
     return len(found), found[:limit]
 
 

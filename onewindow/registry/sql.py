@@ -16,9 +16,10 @@ which it was valid:
 * a cancelled or revoked one stops on the day it was cancelled or revoked
   (in the city's time zone), or at expiry if that came first.
 
-The interval is counted once per basis (workplace street, residential street)
-and dimension; the age dimension splits it on the 1st of January of the
-years the holder moves into the next band. Each interval becomes +1 on its
+The interval is counted once per basis (workplace street, residential street),
+level (the street, its district, its city) and dimension; the age dimension
+splits it on the 1st of January of the years the holder moves into the next
+band. Each interval becomes +1 on its
 start day and -1 on its stop day, summed per period at each grain.
 
 Only PostgreSQL and SQLite are supported; the few spellings that differ
@@ -109,7 +110,8 @@ def _tables() -> dict[str, str]:
 
 
 def _placed_cte(d: Dialect, where: str) -> str:
-    """``spans``: one row per permit with its interval and attributes; ``placed``: one per basis."""
+    """``spans``: one row per permit with its interval and attributes; ``placed``: one per basis and
+    level (the street, its district, its city)."""
     t = _tables()
     stop_active = d.day_after("p.valid_until")
     ended = d.local_date("p.ended_at")
@@ -143,17 +145,32 @@ spans AS (
     WHERE {where}
 ),
 placed AS (
-    SELECT sp.*, '{Basis.WORKPLACE.value}' AS basis, w.id AS street_id, w.path AS street_path
+    -- Each basis at its street, the street's district and the district's city.
+    SELECT sp.*, '{Basis.WORKPLACE.value}' AS basis, w.id AS area_id
     FROM spans sp JOIN {t["area"]} w ON w.id = sp.work_street
     UNION ALL
-    SELECT sp.*, '{Basis.RESIDENCE.value}' AS basis, h.id AS street_id, h.path AS street_path
+    SELECT sp.*, '{Basis.WORKPLACE.value}' AS basis, wd.id AS area_id
+    FROM spans sp JOIN {t["area"]} w ON w.id = sp.work_street JOIN {t["area"]} wd ON wd.id = w.parent_id
+    UNION ALL
+    SELECT sp.*, '{Basis.WORKPLACE.value}' AS basis, wc.id AS area_id
+    FROM spans sp JOIN {t["area"]} w ON w.id = sp.work_street JOIN {t["area"]} wd ON wd.id = w.parent_id
+         JOIN {t["area"]} wc ON wc.id = wd.parent_id
+    UNION ALL
+    SELECT sp.*, '{Basis.RESIDENCE.value}' AS basis, h.id AS area_id
     FROM spans sp JOIN {t["area"]} h ON h.id = sp.home_street
+    UNION ALL
+    SELECT sp.*, '{Basis.RESIDENCE.value}' AS basis, hd.id AS area_id
+    FROM spans sp JOIN {t["area"]} h ON h.id = sp.home_street JOIN {t["area"]} hd ON hd.id = h.parent_id
+    UNION ALL
+    SELECT sp.*, '{Basis.RESIDENCE.value}' AS basis, hc.id AS area_id
+    FROM spans sp JOIN {t["area"]} h ON h.id = sp.home_street JOIN {t["area"]} hd ON hd.id = h.parent_id
+         JOIN {t["area"]} hc ON hc.id = hd.parent_id
 )"""
 
 
 def _facts_cte(d: Dialect) -> str:
     """``facts``: one row per permit, basis and dimension (several for age), with its interval."""
-    keys = "street_id, street_path, basis"
+    keys = "area_id, basis"
     plain = {
         Dimension.TOTAL: "''",
         Dimension.NATIONALITY: "nationality",
@@ -177,7 +194,7 @@ def _facts_cte(d: Dialect) -> str:
     band_start = d.greatest("pl.start", d.january_first("pl.birth_year + b.lowest"))
     band_stop = d.least("pl.stop", d.january_first("pl.birth_year + b.highest + 1"))
     branches.append(
-        f"SELECT pl.street_id, pl.street_path, pl.basis, '{Dimension.AGE.value}' AS dimension, "
+        f"SELECT pl.area_id, pl.basis, '{Dimension.AGE.value}' AS dimension, "
         f"b.code AS value, {band_start} AS start, {band_stop} AS stop "
         f"FROM placed pl CROSS JOIN ({bands}) b"
     )
@@ -193,8 +210,8 @@ events AS (
 )"""
 
 
-COUNT_COLUMNS = ("street_id", "street_path", "basis", "dimension", "value", "grain", "period", "change")
-FLOW_COLUMNS = ("street_id", "street_path", "basis", "flow", "month", "count")
+COUNT_COLUMNS = ("area_id", "basis", "dimension", "value", "grain", "period", "change")
+FLOW_COLUMNS = ("area_id", "basis", "flow", "month", "count")
 
 
 def count_rows_sql(
@@ -215,9 +232,9 @@ def count_rows_sql(
             condition = "WHERE day >= %s"
             params.append(period_start(grain, since))
         grains.append(
-            f"SELECT street_id, street_path, basis, dimension, value, '{grain.value}' AS grain, "
+            f"SELECT area_id, basis, dimension, value, '{grain.value}' AS grain, "
             f"{period} AS period, SUM(change) AS change FROM events {condition} "
-            f"GROUP BY street_id, street_path, basis, dimension, value, {period}"
+            f"GROUP BY area_id, basis, dimension, value, {period}"
         )
     rows = "\n    UNION ALL\n    ".join(grains)
     sql = f"WITH {_placed_cte(d, where)},{_facts_cte(d)},\ngrained AS (\n    {rows}\n)\n"
@@ -240,16 +257,16 @@ def flow_rows_sql(
         params.append(period_start(Grain.MONTH, since))
     sql = f"""WITH {_placed_cte(d, where)},
 flows AS (
-    SELECT street_id, street_path, basis, CASE kind {flow_case} ELSE '{Flow.NEW.value}' END AS flow,
+    SELECT area_id, basis, CASE kind {flow_case} ELSE '{Flow.NEW.value}' END AS flow,
            {issued_month} AS month
     FROM placed
     UNION ALL
-    SELECT street_id, street_path, basis, status AS flow, {ended_month} AS month
+    SELECT area_id, basis, status AS flow, {ended_month} AS month
     FROM placed WHERE status IN ('{Flow.CANCELLED.value}', '{Flow.REVOKED.value}')
 )
-SELECT street_id, street_path, basis, flow, month, COUNT(*) AS count
+SELECT area_id, basis, flow, month, COUNT(*) AS count
 FROM flows {condition}
-GROUP BY street_id, street_path, basis, flow, month"""
+GROUP BY area_id, basis, flow, month"""
     return sql, params
 
 

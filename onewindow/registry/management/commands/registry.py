@@ -46,7 +46,7 @@ class Command(BaseCommand):
             return
         for cell in sample:
             self.stdout.write(
-                f"  {cell.street_path} {cell.basis} {cell.dimension}={cell.value} "
+                f"  {cell.area_path} {cell.basis} {cell.dimension}={cell.value} "
                 f"{cell.grain} {cell.period}: maintained - recomputed = {cell.difference:+d}"
             )
         raise CommandError(f"{differing} cells differ; run `manage.py registry rebuild` to recompute them.")
