@@ -262,8 +262,8 @@ def _url(route_name: str, route: Route, objects: dict[str, Any]) -> str:
 
 
 def _add_registry_objects(world: World, objects: dict[str, dict[str, Any]]) -> None:
-    """Each area's street and a published notice of its street office; bob (with a permit in force)
-    is among the recipients of the Zhaoshang one."""
+    """Each area's street and a published notice of its street office; bob is among the
+    recipients of the Zhaoshang one."""
     import datetime as dt
 
     import time_machine
@@ -274,10 +274,8 @@ def _add_registry_objects(world: World, objects: dict[str, dict[str, Any]]) -> N
     from onewindow.offices.actions import do_create_office
     from onewindow.offices.models import Office
     from onewindow.registry.actions import do_create_notice, do_publish_notice
-    from tests.factories import make_user
+    from tests.factories import make_user, sign_agreement
 
-    with time_machine.travel(timezone.now() - dt.timedelta(days=31)):
-        world.application(person=world.people["bob"], stage="completed")
     lianhua_office = do_create_office(
         actor=None,
         code="lianhua-street",
@@ -288,6 +286,7 @@ def _add_registry_objects(world: World, objects: dict[str, dict[str, Any]]) -> N
     )
     lena = make_user("lena")
     do_grant_role(actor=None, user=lena, role=Role.COMMUNITY_OFFICER, office=lianhua_office)
+    sign_agreement(lena, lianhua_office)
     texts = {"en": ("Notice", "Text"), "zh-hans": ("通知", "内容")}
     for area, office, officer in (("own", "zhaoshang-street", world.gina), ("other", "lianhua-street", lena)):
         street = world.areas["zhaoshang" if area == "own" else "lianhua"]
@@ -299,7 +298,9 @@ def _add_registry_objects(world: World, objects: dict[str, dict[str, Any]]) -> N
             texts=texts,
         )
         objects[area]["area"] = street
-        objects[area]["notice"] = do_publish_notice(notice, actor=officer)
+        # Published once bob's permit (valid from 30 days on) is in force, so that he is a recipient.
+        with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+            objects[area]["notice"] = do_publish_notice(notice, actor=officer)
 
 
 def _request(client: Client, route: Route, url: str) -> int:

@@ -37,9 +37,9 @@ from onewindow.cases.kinds import spec, visit_documents
 from onewindow.cases.models import Application, Authority, Decision
 from onewindow.cases.workflow import Action, Kind
 from onewindow.eligibility.actions import do_add_local_parameters
-from onewindow.front import demo_area
 from onewindow.employers.actions import do_register_employer, do_verify_employer
 from onewindow.employers.models import Employer
+from onewindow.front import demo_area
 from onewindow.offices.actions import do_create_area, do_create_office
 from onewindow.offices.models import Area, Office
 from onewindow.people.actions import do_create_person

@@ -17,7 +17,7 @@ from onewindow.cases.models import Application
 from onewindow.cases.workflow import Status, TransitionRefused
 from onewindow.offices.actions import do_create_area, do_create_office, do_update_office
 from onewindow.offices.models import Area, Office
-from tests.factories import World
+from tests.factories import World, complete_sign_in
 
 pytestmark = pytest.mark.django_db
 SignIn = Callable[[User], Client]
@@ -141,8 +141,7 @@ def test_the_page_transfers_and_sends_the_old_station_back_to_its_worklist(
 @pytest.mark.parametrize("persona", ["cora", "dave", "alice", "bob", "gina"])
 def test_the_page_is_404_for_everyone_else(world: World, persona: str) -> None:
     application = world.application(stage="submitted")
-    client = Client()
-    client.force_login(world.users[persona])
+    client = complete_sign_in(Client(), world.users[persona])
     assert (
         client.get(reverse("cases:transfer", kwargs={"reference": application.reference})).status_code == 404
     )

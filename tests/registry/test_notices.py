@@ -20,7 +20,7 @@ from onewindow.people.models import Person
 from onewindow.registry.actions import do_create_notice, do_publish_notice
 from onewindow.registry.models import Delivery, Notice
 from onewindow.registry.selectors import delivery_figures
-from tests.factories import World
+from tests.factories import World, complete_sign_in
 from tests.permits.helpers import issue_permit
 from tests.registry.helpers import first_day, permit_for
 
@@ -200,8 +200,7 @@ def test_it_lets_only_the_area_s_community_officers_write_and_publish(world: Wor
 @pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave", "frank", "heidi"])
 def test_it_keeps_the_notice_pages_to_community_officers(world: World, persona: str) -> None:
     draft = notice(world)
-    client = Client()
-    client.force_login(world.users[persona])
+    client = complete_sign_in(Client(), world.users[persona])
     for url in (
         reverse("registry:notices"),
         reverse("registry:notice_create"),
@@ -248,7 +247,8 @@ def test_it_lists_the_officer_s_notices_in_a_few_queries(
     for _ in range(5):
         notice(world)
     client = sign_in(world.gina)
-    with django_assert_max_num_queries(8):
+    client.get(reverse("registry:notices"))
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("registry:notices"))
     assert response.content.decode().count("Flu vaccination") == 5
 
@@ -271,6 +271,5 @@ def test_a_foreign_national_chooses_the_language_of_notices_and_opts_out(
 
 @pytest.mark.parametrize("persona", ["alice", "carol", "gina", "frank"])
 def test_the_notice_settings_are_only_for_foreign_nationals(world: World, persona: str) -> None:
-    client = Client()
-    client.force_login(world.users[persona])
+    client = complete_sign_in(Client(), world.users[persona])
     assert client.get(reverse("registry:preferences")).status_code == 404

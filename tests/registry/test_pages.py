@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from onewindow.accounts.models import User
 from onewindow.audit.models import Event
-from tests.factories import World
+from tests.factories import World, complete_sign_in
 from tests.registry.helpers import first_day, permit_for
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +84,7 @@ def test_it_rolls_the_district_and_city_up_for_those_who_reach_them(twelve: Worl
 )
 def test_it_shows_an_area_only_to_those_who_reach_it(world: World, area: str, allowed: set[str]) -> None:
     for persona in STAFF:
-        client = Client()
-        client.force_login(world.users[persona])
+        client = complete_sign_in(Client(), world.users[persona])
         status = client.get(figures_url(world, area)).status_code
         assert status == (200 if persona in allowed else 404), persona
     assert Client().get(figures_url(world, area)).status_code == 302
@@ -177,8 +176,7 @@ def test_it_exports_exact_figures_to_xlsx_for_the_commission(twelve: World, sign
 
 @pytest.mark.parametrize("persona", ["heidi", "carol", "dave", "alice", "bob"])
 def test_it_refuses_exports_to_other_roles_without_logging(world: World, persona: str) -> None:
-    client = Client()
-    client.force_login(world.users[persona])
+    client = complete_sign_in(Client(), world.users[persona])
     assert _export(client, world, "zhaoshang", "csv").status_code == 404
     assert not Event.objects.filter(action="registry.export").exists()
 
