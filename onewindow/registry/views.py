@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_countries import countries
 
 from onewindow.accounts.scopes import scope_of
 from onewindow.lib.forms import add_validation_error
@@ -36,6 +37,7 @@ from onewindow.registry.actions import (
 )
 from onewindow.registry.dimensions import Basis
 from onewindow.registry.forms import ExportForm, FiguresForm, NoticeForm, PreferencesForm
+from onewindow.registry.models import NOTICE_LANGUAGES
 from onewindow.registry.selectors import delivery_figures
 
 
@@ -158,6 +160,7 @@ def notice_create(request: AuthedRequest) -> HttpResponse:
 def notice(request: AuthedRequest, pk: int) -> HttpResponse:
     """A notice in every language it was written in, with its delivery and read figures."""
     found = access_notice(request.user, pk)
+    language_names = dict(NOTICE_LANGUAGES)
     return render(
         request,
         "registry/notice.html",
@@ -165,6 +168,9 @@ def notice(request: AuthedRequest, pk: int) -> HttpResponse:
             "notice": found,
             "texts": found.texts.order_by("pk"),
             "figures": delivery_figures(found) if found.is_published else None,
+            "language_names": language_names,
+            "nationality_names": [str(countries.name(code)) for code in found.nationalities],
+            "for_languages": [language_names.get(code, code) for code in found.languages],
         },
     )
 
