@@ -116,12 +116,6 @@ class Report:
     def all_tables(self) -> list[Table]:
         return [*([self.parts] if self.parts else []), *self.tables, *self.employer_tables]
 
-    def charts(self) -> list[tuple[str, dict[str, Any]]]:
-        charts = [(table.chart_id, table.chart()) for table in self.all_tables()]
-        if self.flows is not None:
-            charts.append((self.flows.chart_id, self.flows.chart()))
-        return charts
-
 
 def threshold() -> int:
     return int(settings.ONEWINDOW_SMALL_COUNT_THRESHOLD)

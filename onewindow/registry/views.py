@@ -37,7 +37,7 @@ from onewindow.registry.actions import (
 )
 from onewindow.registry.dimensions import Basis
 from onewindow.registry.forms import ExportForm, FiguresForm, NoticeForm, PreferencesForm
-from onewindow.registry.models import NOTICE_LANGUAGES
+from onewindow.registry.models import NOTICE_LANGUAGES, Notice
 from onewindow.registry.selectors import delivery_figures
 
 
@@ -219,9 +219,9 @@ def read_by_link(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _show_notice(request: HttpRequest, notice_obj: object, language: str) -> HttpResponse:
-    text = notice_obj.text_in(language)  # type: ignore[attr-defined]
-    return render(request, "registry/notice_public.html", {"notice": notice_obj, "text": text})
+def _show_notice(request: HttpRequest, shown: Notice, language: str) -> HttpResponse:
+    text = shown.text_in(language)
+    return render(request, "registry/notice_public.html", {"notice": shown, "text": text})
 
 
 @login_required
