@@ -22,6 +22,7 @@ urlpatterns = [
     path("visits/", include("onewindow.visits.urls")),
     path("permits/", include("onewindow.permits.urls")),
     path("inbox/", include("onewindow.notifications.urls")),
+    path("registry/", include("onewindow.registry.urls")),
     # The address in every permit's QR code: public, short, no trailing slash.
     path("verify/<str:token>", permit_views.verify_page, name="verify"),
     path("", include("onewindow.front.urls")),

@@ -171,6 +171,25 @@ ROUTES: dict[str, Route] = {
     "api:record_entry": Route("POST", case, CASE, json=True, body={"entry_date": "2026-01-05"}),
     "api:decide_case": Route("POST", case, CASE, json=True, body=DECISION),
     "api:case_events": Route("GET", case, CASE, anonymous=(401,)),
+    # The area registry and community notices (objects from _add_registry_objects).
+    "cases:transfer": Route("GET", case, reach("carol frank", "cora frank")),
+    "registry:home": Route("GET"),
+    "registry:notices": Route("GET"),
+    "registry:notice_create": Route("GET"),
+    "registry:preferences": Route("GET"),
+    "registry:figures": Route(
+        "GET", lambda o: {"area_id": o["area"].pk}, reach("frank gina heidi", "frank heidi")
+    ),
+    "registry:export": Route(
+        "POST",
+        lambda o: {"area_id": o["area"].pk},
+        reach("frank gina", "frank"),
+        body={"date": "2026-01-05", "basis": "work", "file_format": "csv"},
+    ),
+    "registry:notice": Route("GET", lambda o: {"pk": o["notice"].pk}, reach("gina", "")),
+    "registry:notice_publish": Route("POST", lambda o: {"pk": o["notice"].pk}, reach("gina", "")),
+    "registry:my_notice": Route("GET", lambda o: {"pk": o["notice"].pk}, reach("bob", "")),
+    "registry:read_by_link": Route("GET", lambda o: {"token": "0" * 40}, reach("", "")),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).
@@ -242,6 +261,48 @@ def _url(route_name: str, route: Route, objects: dict[str, Any]) -> str:
     return url + (route.query(objects) if route.query else "")
 
 
+def _add_registry_objects(world: World, objects: dict[str, dict[str, Any]]) -> None:
+    """Each area's street and a published notice of its street office; bob is among the
+    recipients of the Zhaoshang one."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from onewindow.accounts.actions import do_grant_role
+    from onewindow.accounts.models import Role
+    from onewindow.offices.actions import do_create_office
+    from onewindow.offices.models import Office
+    from onewindow.registry.actions import do_create_notice, do_publish_notice
+    from tests.factories import make_user, sign_agreement
+
+    lianhua_office = do_create_office(
+        actor=None,
+        code="lianhua-street",
+        kind=Office.Kind.STREET_OFFICE,
+        area=world.areas["lianhua"],
+        name_en="Lianhua street office",
+        name_zh="莲花街道办",
+    )
+    lena = make_user("lena")
+    do_grant_role(actor=None, user=lena, role=Role.COMMUNITY_OFFICER, office=lianhua_office)
+    sign_agreement(lena, lianhua_office)
+    texts = {"en": ("Notice", "Text"), "zh-hans": ("通知", "内容")}
+    for area, office, officer in (("own", "zhaoshang-street", world.gina), ("other", "lianhua-street", lena)):
+        street = world.areas["zhaoshang" if area == "own" else "lianhua"]
+        notice = do_create_notice(
+            actor=officer,
+            office=lianhua_office if area == "other" else world.offices[office],
+            area=street,
+            kind="other",
+            texts=texts,
+        )
+        objects[area]["area"] = street
+        # Published once bob's permit (valid from 30 days on) is in force, so that he is a recipient.
+        with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+            objects[area]["notice"] = do_publish_notice(notice, actor=officer)
+
+
 def _request(client: Client, route: Route, url: str) -> int:
     """Send the request in a transaction that is rolled back: the walk changes nothing."""
     with transaction.atomic():
@@ -261,6 +322,7 @@ def _request(client: Client, route: Route, url: str) -> int:
 def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
     world = build_world()
     objects = _objects(world)
+    _add_registry_objects(world, objects)
     clients = {}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])

@@ -28,7 +28,7 @@ from onewindow.offices.selectors import calendar_for, station_for_street
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
     from onewindow.employers.models import Employer
-    from onewindow.offices.models import Area
+    from onewindow.offices.models import Area, Office
     from onewindow.people.models import Person
 
 
@@ -263,6 +263,65 @@ def do_create_application(
         request=request,
     )
     return application
+
+
+# Who may move a case to another station: its current station's window officers, and supervisors.
+TRANSFER_ROLES = frozenset({"window_officer", "supervisor"})
+
+
+@transaction.atomic
+def do_transfer_application(
+    application: Application,
+    *,
+    actor: User,
+    to_station: Office,
+    reason: str,
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Hand a case over to another station or hall of the same city, with the reason.
+
+    Allowed to the window officers of the case's current station and to
+    supervisors who reach it. The case keeps its status, its events and its
+    deadline: the clock counts from the same steps on the same city
+    calendar, so a transfer neither restarts nor stops it.
+    """
+    locked = (
+        Application.objects.select_for_update().select_related("station", "street").get(pk=application.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleApplication()
+    if not roles_on(actor, locked) & TRANSFER_ROLES:
+        raise TransitionRefused(_("Your role cannot take this step."), code="forbidden")
+    if locked.is_final:
+        raise TransitionRefused(_("A closed application cannot be transferred."), code="conflict")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the application is transferred.")})
+    if not to_station.accepts_applications or not to_station.is_active:
+        raise ValidationError({"to_station": _("Choose an open work station or service hall.")})
+    if to_station.pk == locked.station_id:
+        raise ValidationError({"to_station": _("The application is already at this station.")})
+    if not to_station.area.path.startswith(locked.street.city_path):
+        raise ValidationError({"to_station": _("Choose a station of the same city.")})
+    previous = locked.station
+    locked.station = to_station
+    locked.version += 1
+    locked.save(update_fields=["station", "version", "updated_at"])
+    record_event(
+        actor=actor,
+        action="case.transfer",
+        obj=locked,
+        application=locked,
+        office=to_station,
+        from_status=locked.status,
+        to_status=locked.status,
+        data={"from_station": previous.code, "to_station": to_station.code, "reason": reason},
+        request=request,
+    )
+    # The caller's copy follows the move (it is not saved: the locked row was).
+    application.station, application.version = to_station, locked.version
+    return locked
 
 
 # What an applicant may still change, and in which statuses.

@@ -199,6 +199,15 @@ class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class TransferForm(StyledForm):
+    to_station = forms.TypedChoiceField(label=_("Transfer to"), coerce=int)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: Any, stations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_station"].choices = [(s.pk, s.name) for s in stations]  # type: ignore[attr-defined]
+
+
 class AnswerForm(StyledForm):
     answer = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000

@@ -100,3 +100,19 @@ def worklist(user: Any, role: str, *, statuses: tuple[Status, ...] | None = None
     return queryset.select_related("person", "employer", "station").order_by(
         F("due_on").asc(nulls_last=True), "submitted_at", "pk"
     )
+
+
+def transfer_targets(application: Application) -> list[Any]:
+    """The open stations and halls of the case's city other than its own, by area."""
+    from onewindow.offices.models import Office
+
+    return list(
+        Office.objects.active()
+        .filter(
+            kind__in=[Office.Kind.WORK_STATION, Office.Kind.CIVIC_HALL],
+            area__path__startswith=application.street.city_path,
+        )
+        .exclude(pk=application.station_id)
+        .select_related("area")
+        .order_by("area__path", "code")
+    )

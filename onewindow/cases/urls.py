@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:reference>/act/<str:action>/", views.act, name="act"),
     path("<str:reference>/return/", views.return_for_corrections, name="return"),
     path("<str:reference>/decline/", views.decline, name="decline"),
+    path("<str:reference>/transfer/", views.transfer, name="transfer"),
     path("<str:reference>/supplement/", views.request_supplement, name="request_supplement"),
     path("<str:reference>/answer/", views.answer, name="answer"),
     path("<str:reference>/entry/", views.record_entry, name="entry"),

@@ -18,8 +18,9 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.scopes import scope_of
 from onewindow.audit.trail import record_view
 from onewindow.cases import deadlines, reasons, selectors, workflow
-from onewindow.cases.access import access_application, roles_on
+from onewindow.cases.access import access_application, roles_on, visible_applications
 from onewindow.cases.actions import (
+    TRANSFER_ROLES,
     actor_roles,
     do_answer_supplement,
     do_create_application,
@@ -27,6 +28,7 @@ from onewindow.cases.actions import (
     do_record_entry,
     do_request_supplement,
     do_return_application,
+    do_transfer_application,
     do_transition,
 )
 from onewindow.cases.assessment import explain
@@ -38,6 +40,7 @@ from onewindow.cases.forms import (
     EntryForm,
     KindForm,
     ReasonForm,
+    TransferForm,
     details_for_display,
 )
 from onewindow.cases.kinds import spec
@@ -166,6 +169,8 @@ def detail(request: AuthedRequest, reference: str) -> HttpResponse:
         "can_check_originals": "window_officer" in roles_on(request.user, application)
         and application.status in {Status.APPROVED, Status.ENTERED},
         "show_originals": spec(application.kind).ends_with_visit and application.status in VISIBLE_ORIGINALS,
+        "can_transfer": bool(roles_on(request.user, application) & TRANSFER_ROLES)
+        and not application.is_final,
     }
     return render(request, "cases/detail.html", context)
 
@@ -204,6 +209,37 @@ def act(request: AuthedRequest, reference: str, action: str) -> HttpResponse:
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": ACTION_LABELS[step]})
     return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer(request: AuthedRequest, reference: str) -> HttpResponse:
+    """The case's station (a window officer) or a supervisor hands it to another station, with the reason."""
+    application = access_application(request.user, reference, roles=TRANSFER_ROLES)
+    form = TransferForm(request.POST or None, stations=selectors.transfer_targets(application))
+    title = _("Transfer to another station")
+    if request.method == "POST" and form.is_valid():
+        station = next(
+            s for s in selectors.transfer_targets(application) if s.pk == form.cleaned_data["to_station"]
+        )
+        try:
+            do_transfer_application(
+                application,
+                actor=request.user,
+                to_station=station,
+                reason=form.cleaned_data["reason"],
+                request=request,
+                expected_version=_expected_version(request),
+            )
+        except (TransitionRefused, ValidationError) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Transferred to %(station)s.") % {"station": station.name})
+            # The officers of the old station no longer reach the case.
+            if visible_applications(request.user).filter(pk=application.pk).exists():
+                return redirect("cases:detail", reference=reference)
+            return redirect("cases:worklist")
+    return render(request, "cases/step.html", {"application": application, "form": form, "title": title})
 
 
 def _form_step(

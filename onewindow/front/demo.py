@@ -39,6 +39,7 @@ from onewindow.cases.workflow import Action, Kind
 from onewindow.eligibility.actions import do_add_local_parameters
 from onewindow.employers.actions import do_register_employer, do_verify_employer
 from onewindow.employers.models import Employer
+from onewindow.front import demo_area
 from onewindow.offices.actions import do_create_area, do_create_office
 from onewindow.offices.models import Area, Office
 from onewindow.people.actions import do_create_person
@@ -318,13 +319,18 @@ def is_seeded() -> bool:
 
 @transaction.atomic
 def seed() -> None:
-    """Create the demo city, offices, users, employers, people and cases (once)."""
-    if is_seeded():
-        secure_staff()
-        return
+    """Create the demo city, offices, users, employers, people and cases (once), then the area
+    registry's population, a new station, a district office and a second city (once, too)."""
     password = settings.ONEWINDOW_DEMO_PASSWORD
     if not password:
         raise RuntimeError("seed_demo refuses to run without ONEWINDOW_DEMO_PASSWORD (never in production)")
+    if not is_seeded():
+        _seed_city(password)
+    demo_area.add(password, email_of)
+    secure_staff()
+
+
+def _seed_city(password: str) -> None:
     do_rotate_signing_key(actor=None)  # the key that signs the demo permits' QR codes
     areas = _areas()
     offices = _offices(areas)
@@ -647,7 +653,13 @@ def _application(
 
 def logins() -> list[tuple[str, str, str]]:
     """(e-mail, name, role) of each demo account, for `make run` to print."""
-    return [(email_of(u.key), u.name, str(u.role.label)) for u in DEMO_USERS]
+    return [(email_of(u.key), u.name, str(u.role.label)) for u in _all_users()]
+
+
+def _all_users() -> list[DemoUser]:
+    """The demo city's users, then those the area registry's demo data adds (``demo_area``)."""
+    added = [DemoUser(key, name, role, where) for key, name, role, where in demo_area.STAFF]
+    return DEMO_USERS + added
 
 
 # The text of the station agreement the demo staff signed.
@@ -656,7 +668,7 @@ AGREEMENT_VERSION = "demo-2024"
 
 def _staff() -> list[tuple[User, Office]]:
     rows = []
-    for demo_user in DEMO_USERS:
+    for demo_user in _all_users():
         if demo_user.role in {Role.EMPLOYER_HR, Role.FOREIGN_NATIONAL}:
             continue
         user = User.objects.filter(email=email_of(demo_user.key)).first()
@@ -690,6 +702,6 @@ def secure_staff() -> None:
 def totp_secrets() -> list[tuple[str, str]]:
     """(e-mail, base32 secret) of each demo officer, to add to an authenticator app by hand."""
     devices = TOTPDevice.objects.filter(
-        user__email__in=[email_of(u.key) for u in DEMO_USERS], confirmed=True
+        user__email__in=[email_of(u.key) for u in _all_users()], confirmed=True
     ).select_related("user")
     return sorted((device.user.email, base32_secret(device)) for device in devices)

@@ -20,6 +20,7 @@ _HOME_BY_ROLE: list[tuple[str, str]] = [
     (Role.REVIEWER, "cases:worklist"),
     (Role.IMMIGRATION_OFFICER, "cases:worklist"),
     (Role.SUPERVISOR, "cases:worklist"),
+    (Role.COMMUNITY_OFFICER, "registry:home"),
     (Role.EMPLOYER_HR, "employers:dashboard"),
     (Role.FOREIGN_NATIONAL, "people:mine"),
 ]

@@ -13,13 +13,16 @@ from typing import Any
 from django.db import models
 
 # Apps whose tables are read only for statistics, dashboards and scorecards.
-REPORTING_APPS = frozenset({"registry", "supervision"})
+REPORTING_APPS = frozenset({"supervision"})
+# Tables of other apps that only feed statistics: the area registry's counts. (Its notices and
+# their deliveries are ordinary pages, read back right after they are written, and locked.)
+REPORTING_MODELS = frozenset({"registry.areacount", "registry.areaflow"})
 REPLICA = "replica"
 
 
 class ReportingRouter:
     def db_for_read(self, model: type[models.Model], **hints: Any) -> str | None:
-        if model._meta.app_label in REPORTING_APPS:
+        if model._meta.app_label in REPORTING_APPS or model._meta.label_lower in REPORTING_MODELS:
             return REPLICA
         return None
 

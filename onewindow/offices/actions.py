@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.audit.trail import record_event
-from onewindow.offices.models import Area, CalendarDay, Coverage, Office
+from onewindow.offices.hours import Period, format_hours
+from onewindow.offices.models import Area, CalendarDay, Coverage, Office, OpeningHours, ServiceWindow
 from onewindow.offices.selectors import forget_calendars
 
 if TYPE_CHECKING:
@@ -83,6 +86,8 @@ def do_create_office(
 def do_set_coverage(*, actor: User | None, office: Office, street: Area) -> Coverage:
     """Make ``office`` the one that accepts applications from ``street`` (moving it if needed)."""
     existing = Coverage.objects.select_for_update().filter(street=street).first()
+    if existing is not None and existing.office_id == office.pk:
+        return existing  # already so: nothing changes, nothing to record
     old_office = existing.office_id if existing is not None else None
     if existing is not None:
         existing.office = office
@@ -101,6 +106,98 @@ def do_set_coverage(*, actor: User | None, office: Office, street: Area) -> Cove
         data={"street": street.path, "old_office": old_office, "new_office": office.pk},
     )
     return coverage
+
+
+# Office fields an administrator may correct after creation (kind, area and code stay).
+OFFICE_EDITABLE_FIELDS = ("name_en", "name_zh", "address_en", "address_zh", "phone", "is_active")
+
+
+@transaction.atomic
+def do_update_office(office: Office, *, actor: User | None, **changes: Any) -> Office:
+    """Correct an office's names, address, phone or active flag; unchanged values write nothing."""
+    unknown = set(changes) - set(OFFICE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Office.objects.select_for_update().get(pk=office.pk)
+    old = {
+        field: getattr(locked, field) for field, value in changes.items() if getattr(locked, field) != value
+    }
+    if not old:
+        return locked
+    for field in old:
+        setattr(locked, field, changes[field])
+    locked.full_clean()
+    locked.save(update_fields=list(old))
+    record_event(
+        actor=actor,
+        action="config.office_update",
+        obj=locked,
+        office=locked,
+        data={"old": {k: str(v) for k, v in old.items()}, "new": {k: str(changes[k]) for k in old}},
+    )
+    return locked
+
+
+@transaction.atomic
+def do_set_opening_hours(office: Office, *, actor: User | None, periods: list[Period]) -> list[OpeningHours]:
+    """Replace a station's or hall's opening hours; the same hours again change nothing."""
+    if not office.accepts_applications:
+        raise ValidationError(_("Only work stations and service halls have opening hours."))
+    current = list(OpeningHours.objects.select_for_update().filter(office=office))
+    old = sorted((row.weekday, row.opens, row.closes) for row in current)
+    new = sorted(periods)
+    if old == new:
+        return current
+    OpeningHours.objects.filter(office=office).delete()
+    rows = [
+        OpeningHours(office=office, weekday=day, opens=opens, closes=closes) for day, opens, closes in new
+    ]
+    for row in rows:
+        row.full_clean()
+    OpeningHours.objects.bulk_create(rows)
+    record_event(
+        actor=actor,
+        action="config.opening_hours",
+        obj=office,
+        office=office,
+        data={"old": format_hours(old), "new": format_hours(new)},
+    )
+    return rows
+
+
+@transaction.atomic
+def do_set_windows(office: Office, *, actor: User | None, count: int) -> list[ServiceWindow]:
+    """Open windows 1 to ``count`` of a station or hall for appointments, and close the others."""
+    if not office.accepts_applications:
+        raise ValidationError(_("Only work stations and service halls have service windows."))
+    if count < 0 or count > 200:
+        raise ValidationError(_("A station has between 0 and 200 windows."))
+    windows = {w.number: w for w in ServiceWindow.objects.select_for_update().filter(office=office)}
+    old = sorted(number for number, window in windows.items() if window.is_active)
+    for number in range(1, count + 1):
+        window = windows.get(number)
+        if window is None:
+            window = ServiceWindow(office=office, number=number)
+            window.full_clean()
+            window.save()
+            windows[number] = window
+        elif not window.is_active:
+            window.is_active = True
+            window.save(update_fields=["is_active"])
+    for number, window in windows.items():
+        if number > count and window.is_active:
+            window.is_active = False
+            window.save(update_fields=["is_active"])
+    new = list(range(1, count + 1))
+    if old != new:
+        record_event(
+            actor=actor,
+            action="config.windows",
+            obj=office,
+            office=office,
+            data={"old": len(old), "new": count},
+        )
+    return [windows[number] for number in new]
 
 
 @transaction.atomic

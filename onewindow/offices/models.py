@@ -108,6 +108,7 @@ class Office(models.Model):
         CIVIC_HALL = "civic_hall", _("Civic Center service hall")
         EXIT_ENTRY = "exit_entry", _("Exit-entry administration office")
         STREET_OFFICE = "street_office", _("Street office")
+        DISTRICT_OFFICE = "district_office", _("District office")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -186,6 +187,62 @@ class Coverage(models.Model):
             raise ValidationError({"street": _("Only streets can be covered.")})
         if self.office_id and not self.office.accepts_applications:
             raise ValidationError({"office": _("Only work stations and service halls accept applications.")})
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningHours(models.Model):
+    """One opening period of a station or hall on a weekday (a day may have several, e.g. around lunch).
+
+    Appointments for the one visit are offered inside these periods, on the
+    city's working days (``offices.selectors.calendar_for``).
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["office", "weekday", "opens"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "weekday", "opens"], name="opening_hours_unique_start"),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="opening_hours_ordered"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class ServiceWindow(models.Model):
+    """A counter of a station or hall at which an officer receives visitors."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="windows")
+    number = models.PositiveSmallIntegerField(_("window number"))
+    is_active = models.BooleanField(_("open for appointments"), default=True)
+
+    class Meta:
+        verbose_name = _("service window")
+        verbose_name_plural = _("service windows")
+        ordering = ["office", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="service_window_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="service_window_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} #{self.number}"
 
 
 class CalendarDay(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -19,11 +20,14 @@ from onewindow.people.documents import RULES, DocumentType
 from onewindow.people.models import Document, Employment, Person, passport_hash
 from onewindow.people.selectors import persons_with_same_file
 from onewindow.people.storage import delete_stored, store_content
+from onewindow.registry.actions import recounting
 
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
     from onewindow.employers.models import Employer
 
+# Fields the area statistics count the person's permits by (onewindow.registry).
+COUNTED_FIELDS = frozenset({"nationality", "residential_street", "date_of_birth", "birth_year"})
 # Fields whose values are personal data: the audit trail records that they changed, not what to.
 ENCRYPTED_FIELDS = frozenset({"passport_number", "date_of_birth", "residential_address", "phone"})
 
@@ -124,7 +128,10 @@ def do_update_person(
         locked.passport_hash = passport_hash(str(locked.nationality), locked.passport_number)
     locked.full_clean()
     fields = [*new, "passport_hash"] if ("passport_number" in new or "nationality" in new) else list(new)
-    locked.save(update_fields=fields)
+    # A move or a corrected nationality or birth date changes the area counts of the person's permits.
+    counted = bool(COUNTED_FIELDS & set(new))
+    with recounting(person_ids=[locked.pk]) if counted else nullcontext():
+        locked.save(update_fields=fields)
     record_event(
         actor=actor,
         action="person.update",

@@ -31,6 +31,7 @@ from onewindow.permits.models import (
 )
 from onewindow.permits.numbers import MAX_SERIAL, format_number
 from onewindow.permits.tokens import seal_private_key
+from onewindow.registry.actions import recounting
 
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
@@ -103,39 +104,41 @@ def _new_issuance(application: Application, *, actor: User, now: Any, request: H
         division_code=_city_division_code(application),
         year=timezone.localdate(now).year,
     )
-    previous = (
-        Permit.objects.select_for_update()
-        .filter(person=application.person, status=Permit.Status.ACTIVE)
-        .first()
-    )
-    if previous is not None:
-        previous.status = Permit.Status.SUPERSEDED
-        previous.ended_at = now
-        previous.save(update_fields=["status", "ended_at"])
-    category = (
-        application.details.get("new_category")
-        or application.category
-        or (previous.category if previous is not None else "C")
-    )
-    permit = Permit(
-        number=number,
-        person=application.person,
-        application=application,
-        employer=application.employer,
-        category=category,
-        position=application.position,
-        work_location=application.employer.workplace_address,
-        valid_from=work.valid_from,
-        valid_until=work.valid_until,
-        issued_at=now,
-        issued_by=actor,
-        issuing_office=application.station,
-    )
-    permit.full_clean(exclude=["application", "superseded_by"])
-    permit.save()
-    if previous is not None:
-        previous.superseded_by = permit
-        previous.save(update_fields=["superseded_by"])
+    # The area statistics follow in the same transaction (onewindow.registry).
+    with recounting(person_ids=[application.person_id]):
+        previous = (
+            Permit.objects.select_for_update()
+            .filter(person=application.person, status=Permit.Status.ACTIVE)
+            .first()
+        )
+        if previous is not None:
+            previous.status = Permit.Status.SUPERSEDED
+            previous.ended_at = now
+            previous.save(update_fields=["status", "ended_at"])
+        category = (
+            application.details.get("new_category")
+            or application.category
+            or (previous.category if previous is not None else "C")
+        )
+        permit = Permit(
+            number=number,
+            person=application.person,
+            application=application,
+            employer=application.employer,
+            category=category,
+            position=application.position,
+            work_location=application.employer.workplace_address,
+            valid_from=work.valid_from,
+            valid_until=work.valid_until,
+            issued_at=now,
+            issued_by=actor,
+            issuing_office=application.station,
+        )
+        permit.full_clean(exclude=["application", "superseded_by"])
+        permit.save()
+        if previous is not None:
+            previous.superseded_by = permit
+            previous.save(update_fields=["superseded_by"])
     record_event(
         actor=actor,
         action="permit.issue",
@@ -302,20 +305,21 @@ def do_cancel_permit(
         raise ValidationError(
             _("The cancellation application must be filed by the permit's employer for its holder.")
         )
-    locked = _lock_active(permit)
-    now = timezone.now()
-    locked.status = Permit.Status.CANCELLED
-    locked.ended_at = now
-    locked.ended_by = actor
-    locked.cancellation_application = application
-    fields = ["status", "ended_at", "ended_by", "cancellation_application", "cancellation_reference"]
-    reference = new_cancellation_reference()
-    while Permit.objects.filter(cancellation_reference=reference).exists():
-        reference = new_cancellation_reference()  # 40 random bits collided: draw again
-    locked.cancellation_reference = reference
-    # The unique constraint on the reference stays the guarantee against a race.
-    locked.full_clean(exclude=["application", "superseded_by", "cancellation_application"])
-    locked.save(update_fields=fields)
+    with recounting(person_ids=[permit.person_id]):
+        locked = _lock_active(permit)
+        now = timezone.now()
+        locked.status = Permit.Status.CANCELLED
+        locked.ended_at = now
+        locked.ended_by = actor
+        locked.cancellation_application = application
+        fields = ["status", "ended_at", "ended_by", "cancellation_application", "cancellation_reference"]
+        reference = new_cancellation_reference()
+        while Permit.objects.filter(cancellation_reference=reference).exists():
+            reference = new_cancellation_reference()  # 40 random bits collided: draw again
+        locked.cancellation_reference = reference
+        # The unique constraint on the reference stays the guarantee against a race.
+        locked.full_clean(exclude=["application", "superseded_by", "cancellation_application"])
+        locked.save(update_fields=fields)
     record_event(
         actor=actor,
         action="permit.cancel",
@@ -373,14 +377,15 @@ def do_revoke_permit(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("State the reason for the revocation.")})
-    locked = _lock_active(permit)
-    locked.status = Permit.Status.REVOKED
-    locked.ended_at = timezone.now()
-    locked.ended_by = actor
-    locked.end_reason = reason
-    fields = ["status", "ended_at", "ended_by", "end_reason"]
-    locked.full_clean(exclude=["application", "superseded_by", "cancellation_application"])
-    locked.save(update_fields=fields)
+    with recounting(person_ids=[permit.person_id]):
+        locked = _lock_active(permit)
+        locked.status = Permit.Status.REVOKED
+        locked.ended_at = timezone.now()
+        locked.ended_by = actor
+        locked.end_reason = reason
+        fields = ["status", "ended_at", "ended_by", "end_reason"]
+        locked.full_clean(exclude=["application", "superseded_by", "cancellation_application"])
+        locked.save(update_fields=fields)
     record_event(
         actor=actor,
         action="permit.revoke",

@@ -31,7 +31,9 @@ def test_it_prints_each_officers_authenticator_key(seeded: str) -> None:
     for device in TOTPDevice.objects.filter(confirmed=True).select_related("user"):
         assert f"{device.user.email}" in seeded
         assert base32_secret(device) in seeded
-    assert TOTPDevice.objects.filter(confirmed=True).count() == 7
+    assert (
+        TOTPDevice.objects.filter(confirmed=True).count() == 9
+    )  # with the Xiangmihu station and Nanshan district officers
 
 
 def test_it_gives_every_demo_officer_a_signed_agreement(seeded: str) -> None:

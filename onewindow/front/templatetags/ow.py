@@ -15,6 +15,7 @@ register = template.Library()
 _EVENT_LABELS = {
     "case.create": _("Draft created"),
     "case.update": _("Application edited"),
+    "case.transfer": _("Transferred to another station"),
     "permit.issue": _("Work permit issued"),
     "residence_permit.hand_over": _("Residence permit handed over"),
     "visit.original_checked": _("Original checked"),

@@ -1,5 +1,5 @@
-"""The background worker: seals the audit trail, turns events into notifications,
-sends the e-mail outbox and the reminders. Run one or more; they cooperate."""
+"""The background worker: seals the audit trail, turns events into notifications, delivers
+published community notices, sends the e-mail outbox and the reminders. Run one or more; they cooperate."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from onewindow.notifications.actions import release_stuck_emails, send_due_email
 from onewindow.notifications.recipes import on_event
 from onewindow.notifications.reminders import send_expiry_reminders
 from onewindow.notifications.stream import consume
+from onewindow.registry.actions import deliver_pending_notices
 
 REMINDER_INTERVAL_SECONDS = 600
 
@@ -22,6 +23,8 @@ REMINDER_INTERVAL_SECONDS = 600
 def run_once(*, reminders: bool = True) -> dict[str, int]:
     """One round of every background duty; returns what each did."""
     done = {"sealed": seal_pending(), "events": consume("notifications", on_event)}
+    # Published community notices go into the inbox and the outbox before the outbox is sent.
+    done["notices"] = deliver_pending_notices()
     done["sent"], done["failed"] = send_due_emails()
     done["released"] = release_stuck_emails()
     if reminders:
