@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +25,9 @@ class SlotForm(StyledForm):
     def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.slots = slots
-        self.fields["slot"].choices = [(slot.key, slot.key) for slot in slots]
-        self.fields["slot"].error_messages["invalid_choice"] = _(
-            "This time is no longer free; choose another slot."
-        )
+        field = cast(forms.ChoiceField, self.fields["slot"])
+        field.choices = [(slot.key, slot.key) for slot in slots]
+        field.error_messages["invalid_choice"] = _("This time is no longer free; choose another slot.")
 
 
 class WalkInForm(StyledForm):
@@ -45,7 +44,8 @@ class CallForm(StyledForm):
 
     def __init__(self, *args: Any, windows: list[ServiceWindow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["window"].choices = [(str(w.pk), str(w.number)) for w in windows]
+        field = cast(forms.ChoiceField, self.fields["window"])
+        field.choices = [(str(w.pk), str(w.number)) for w in windows]
 
 
 class StartVisitForm(StyledForm):

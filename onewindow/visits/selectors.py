@@ -101,11 +101,11 @@ def visits_per_completion(stations: Iterable[Office], start: dt.date, end: dt.da
             visits__isnull=False,
         )
         .values("station_id")
-        .annotate(completed=Count("pk", distinct=True), visits=Count("visits"))
+        .annotate(completed=Count("pk", distinct=True), visit_count=Count("visits"))
         .order_by()
     )
     # Online kinds (cancellation, re-issue) complete without a visit and are not counted.
-    by_station = {row["station_id"]: (row["completed"], row["visits"]) for row in rows}
+    by_station = {row["station_id"]: (row["completed"], row["visit_count"]) for row in rows}
     return [StationVisits(office, *by_station.get(office.pk, (0, 0))) for office in stations]
 
 

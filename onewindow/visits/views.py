@@ -114,7 +114,7 @@ def appointment(request: AuthedRequest, reference: str) -> HttpResponse:
                 messages.success(request, text % {"when": f"{when:%Y-%m-%d %H:%M}"})
                 return redirect("visits:appointment", reference=reference)
         else:
-            messages.error(request, " ".join(form.errors.get("slot", [_("Choose a time.")])))
+            messages.error(request, " ".join(str(e) for e in form.errors.get("slot", [_("Choose a time.")])))
     days = [(day, list(group)) for day, group in groupby(free, key=lambda s: timezone.localdate(s.starts_at))]
     return render(
         request,
