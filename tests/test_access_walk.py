@@ -190,6 +190,43 @@ ROUTES: dict[str, Route] = {
     "registry:notice_publish": Route("POST", lambda o: {"pk": o["notice"].pk}, reach("gina", "")),
     "registry:my_notice": Route("GET", lambda o: {"pk": o["notice"].pk}, reach("bob", "")),
     "registry:read_by_link": Route("GET", lambda o: {"token": "0" * 40}, reach("", "")),
+    # The one visit: booking, the window queue, visits (objects from _add_visit_objects).
+    "visits:appointment": Route("GET", lambda o: {"reference": o["due_case"].reference}, APPLICANT),
+    "visits:cancel_appointment": Route("POST", lambda o: {"reference": o["due_case"].reference}, APPLICANT),
+    "visits:start": Route("GET", lambda o: {"reference": o["due_case"].reference}, WINDOW),
+    "visits:my_queue": Route("GET"),
+    "visits:queue": Route("GET", lambda o: {"office_id": o["case"].station_id}, WINDOW),
+    "visits:walk_in": Route("POST", lambda o: {"office_id": o["case"].station_id}, WINDOW),
+    "visits:check_in": Route("POST", lambda o: {"pk": o["appointment"].pk}, WINDOW),
+    "visits:call": Route("POST", lambda o: {"pk": o["ticket"].pk}, WINDOW),
+    "visits:finish_ticket": Route("POST", lambda o: {"pk": o["ticket"].pk}, WINDOW),
+    "visits:visit": Route("GET", lambda o: {"pk": o["visit"].pk}, WINDOW),
+    "visits:verify": Route("POST", lambda o: {"pk": o["visit"].pk}, WINDOW),
+    "visits:end": Route("POST", lambda o: {"pk": o["visit"].pk}, WINDOW),
+    "visits:per_completion": Route("GET"),
+    "api:list_free_slots": Route(
+        "GET", lambda o: {"reference": o["due_case"].reference}, CASE, anonymous=(401,)
+    ),
+    "api:get_appointment": Route(
+        "GET", lambda o: {"reference": o["due_case"].reference}, CASE, anonymous=(401,)
+    ),
+    "api:book_appointment": Route(
+        "POST",
+        lambda o: {"reference": o["due_case"].reference},
+        CASE,
+        json=True,
+        body={"starts_at": "2030-01-07T09:00:00+08:00"},
+    ),
+    "api:reschedule_appointment": Route(
+        "POST",
+        lambda o: {"reference": o["due_case"].reference},
+        CASE,
+        json=True,
+        body={"starts_at": "2030-01-07T09:00:00+08:00"},
+    ),
+    "api:cancel_appointment": Route(
+        "DELETE", lambda o: {"reference": o["due_case"].reference}, CASE, json=True
+    ),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).
@@ -303,6 +340,33 @@ def _add_registry_objects(world: World, objects: dict[str, dict[str, Any]]) -> N
             objects[area]["notice"] = do_publish_notice(notice, actor=officer)
 
 
+def _add_visit_objects(world: World, objects: dict[str, dict[str, Any]]) -> None:
+    """In each area: a case due for its visit (bob's in Zhaoshang) with a booked appointment,
+    a ticket for it called to a window, and its open visit."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from onewindow.offices.actions import do_set_opening_hours, do_set_windows
+    from onewindow.offices.hours import parse_hours
+    from onewindow.visits import slots
+    from onewindow.visits.actions import do_book_appointment, do_call_ticket, do_issue_ticket, do_start_visit
+
+    for area, employer, holder in (("own", "robotics", world.people["bob"]), ("other", "lab", None)):
+        hr, officer = (world.alice, world.carol) if area == "own" else (world.olga, world.cora)
+        station = objects[area]["case"].station
+        do_set_opening_hours(station, actor=None, periods=parse_hours("mon-sun 00:00-23:30"))
+        window = do_set_windows(station, actor=None, count=1)[0]
+        due = world.application(employer, person=holder, stage="approved")
+        today = timezone.localdate()
+        first = slots.slots(station, first=today, last=today + dt.timedelta(days=10))[0]
+        appointment = do_book_appointment(due, actor=hr, starts_at=first.starts_at)
+        ticket = do_issue_ticket(station, actor=officer, application=due)
+        do_call_ticket(ticket, actor=officer, window=window)
+        visit = do_start_visit(due, actor=officer, ticket=ticket)
+        objects[area].update({"due_case": due, "appointment": appointment, "ticket": ticket, "visit": visit})
+
+
 def _request(client: Client, route: Route, url: str) -> int:
     """Send the request in a transaction that is rolled back: the walk changes nothing."""
     with transaction.atomic():
@@ -323,6 +387,7 @@ def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
     world = build_world()
     objects = _objects(world)
     _add_registry_objects(world, objects)
+    _add_visit_objects(world, objects)
     clients = {}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])

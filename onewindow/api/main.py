@@ -28,6 +28,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/", "onewindow.cases.api.router"),
     ("/eligibility/", "onewindow.eligibility.api.router"),
     ("/permits/", "onewindow.permits.api.router"),
+    ("/", "onewindow.visits.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

@@ -36,6 +36,10 @@ CASE_TEMPLATES: dict[str, str] = {
     "case.record_entry": "entered",
     "case.complete": "completed",
     "case.withdraw": "withdrawn",
+    # The one visit (onewindow.visits): booking, moving and cancelling the appointment.
+    "visit.book": "appointment",
+    "visit.reschedule": "appointment",
+    "visit.cancel": "appointment",
 }
 
 

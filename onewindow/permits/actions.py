@@ -216,11 +216,16 @@ def do_issue_permit(
         _apply_change_of_items(application, actor=actor, request=request)
     permit = _new_issuance(application, actor=actor, now=now, request=request)
     residence = decisions.get(Authority.RESIDENCE_PERMIT.value)
+    handed_over = None
     if residence is not None and residence.outcome == "approved":
-        _record_residence_permit(
+        handed_over = _record_residence_permit(
             application, actor=actor, number=residence_permit_number, request=request, now=now
         )
     do_transition(application, actor=actor, action=Action.COMPLETE, request=request)
+    # The permits were handed over in a visit: link them to it (onewindow.visits).
+    from onewindow.visits.actions import record_issuance
+
+    record_issuance(application, actor=actor, permit=permit, residence_permit=handed_over, request=request)
     return permit
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from onewindow.audit.chain import seal_pending
 from onewindow.notifications.actions import release_stuck_emails, send_due_emails
 from onewindow.notifications.recipes import on_event
-from onewindow.notifications.reminders import send_expiry_reminders
+from onewindow.notifications.reminders import send_appointment_reminders, send_expiry_reminders
 from onewindow.notifications.stream import consume
 from onewindow.registry.actions import deliver_pending_notices
 
@@ -29,6 +29,7 @@ def run_once(*, reminders: bool = True) -> dict[str, int]:
     done["released"] = release_stuck_emails()
     if reminders:
         done["reminders"] = send_expiry_reminders(timezone.localdate())
+        done["appointment_reminders"] = send_appointment_reminders(timezone.localdate())
     return done
 
 
