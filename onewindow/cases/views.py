@@ -150,7 +150,13 @@ def detail(request: AuthedRequest, reference: str) -> HttpResponse:
     clock = deadlines.clock(application)
     decisions = list(application.decisions.select_related("decided_by").order_by("decided_at"))
     refusal = next((d for d in decisions if d.outcome == Decision.Outcome.REFUSED), None)
+    checklist = selectors.checklist(application)
+    is_applicant = bool(roles_on(request.user, application) & {Role.EMPLOYER_HR, Role.FOREIGN_NATIONAL})
     context: dict[str, Any] = {
+        "checklist": checklist,
+        "is_applicant": is_applicant,
+        "next_for_applicant": selectors.next_for_applicant(application, checklist) if is_applicant else [],
+        "can_upload": is_applicant and application.status in selectors.APPLICANT_MOVES,
         "application": application,
         "spec": spec(application.kind),
         "simple_actions": [a for a in actions if a in SIMPLE_ACTIONS],

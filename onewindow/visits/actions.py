@@ -15,6 +15,7 @@ from onewindow.cases.access import roles_on
 from onewindow.cases.kinds import visit_documents
 from onewindow.cases.models import Application
 from onewindow.cases.workflow import Status
+from onewindow.people.actions import do_note_original_seen
 from onewindow.visits.models import OriginalCheck
 
 if TYPE_CHECKING:
@@ -88,4 +89,6 @@ def do_record_original_check(
         },
         request=request,
     )
+    # The vault document the application used now carries "original seen" for later reuse.
+    do_note_original_seen(check, actor=actor)
     return check
