@@ -190,6 +190,9 @@ ROUTES: dict[str, Route] = {
     "registry:notice_publish": Route("POST", lambda o: {"pk": o["notice"].pk}, reach("gina", "")),
     "registry:my_notice": Route("GET", lambda o: {"pk": o["notice"].pk}, reach("bob", "")),
     "registry:read_by_link": Route("GET", lambda o: {"token": "0" * 40}, reach("", "")),
+    # The document vault and the employers' duties: the employer's own HR users only.
+    "employers:record_duty": Route("GET", lambda o: {"pk": o["employer"].pk}, HR),
+    "employers:upload": Route("GET", lambda o: {"pk": o["employer"].pk}, HR),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).

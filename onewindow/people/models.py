@@ -244,6 +244,9 @@ class Document(models.Model):
         verbose_name=_("original seen at"),
     )
 
+    # When its owner was told that it expires soon (once per document: see notifications.reminders).
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -278,8 +281,12 @@ class Document(models.Model):
             models.Index(fields=["employer", "document_type", "-uploaded_at"], name="document_employer_type"),
             # "The same file was uploaded for another person": look-up by content hash.
             models.Index(fields=["sha256"], name="document_sha256"),
-            # Expiry reminders: stored documents by expiry date.
-            models.Index(fields=["expires_on"], condition=Q(purged_at__isnull=True), name="document_expiry"),
+            # Expiry reminders: stored documents not yet reminded of, by expiry date.
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(purged_at__isnull=True, expiry_reminded_at__isnull=True),
+                name="document_expiry_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ def documents_of(person: Person) -> QuerySet[Document]:
     """A person's documents, by type and newest first (purged ones included, marked as such)."""
     return (
         Document.objects.filter(person=person)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "original_seen_by", "original_seen_office")
         .order_by("document_type", "-uploaded_at", "-pk")
     )
 

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -37,8 +38,10 @@ from onewindow.people.access import (
 )
 from onewindow.people.actions import do_create_person, do_upload_document
 from onewindow.people.forms import DocumentUploadForm, NewEmployeeForm, ViewReasonForm
+from onewindow.people.models import Document
 from onewindow.people.selectors import documents_of, same_file_persons
 from onewindow.people.storage import read_content
+from onewindow.people.vault import expiring, expiry_warning_days
 
 
 @login_required
@@ -120,6 +123,8 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "documents": rows,
             "can_upload": can_upload,
             "reason_query": urlencode({"reason": reason}) if reason else "",
+            "expiring": expiring(Document.objects.filter(person=person), today=timezone.localdate()),
+            "warning_days": expiry_warning_days(),
         },
     )
 

@@ -17,8 +17,10 @@ from onewindow.audit.models import Event
 from onewindow.cases.models import Application
 from onewindow.cases.selectors import checklist, next_for_applicant
 from onewindow.cases.workflow import Kind
+from onewindow.notifications.models import Message
 from onewindow.people.actions import do_upload_document
 from onewindow.people.models import Document, Person
+from onewindow.people.reminders import send_document_reminders
 from onewindow.people.vault import VaultItem, expiring, match
 from onewindow.permits.models import Permit
 from onewindow.visits.actions import do_record_original_check
@@ -237,3 +239,60 @@ def test_it_flags_documents_expiring_soon_unless_replaced(world: World) -> None:
         marker="new",
     )
     assert expiring(Document.objects.filter(person=person), today=today, within_days=30) == []
+
+
+def test_it_tells_the_owner_once_when_a_document_is_about_to_expire(world: World, settings: object) -> None:
+    settings.ONEWINDOW_DOCUMENT_EXPIRY_DAYS = 30  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    bob = world.people["bob"]
+    passport = put(
+        world,
+        bob,
+        "passport",
+        issued_on=today.replace(year=today.year - 9),
+        expires_on=today + dt.timedelta(days=45),
+    )
+    assert send_document_reminders(today) == 0  # not yet within 30 days
+    with time_machine.travel(today + dt.timedelta(days=16)):
+        send_document_reminders(timezone.localdate())
+        send_document_reminders(timezone.localdate())
+    subjects = {
+        user: list(Message.objects.filter(recipient=user).values_list("subject", flat=True))
+        for user in (world.alice, world.bob)
+    }
+    assert subjects == {
+        world.alice: ["Passport (information page) expires soon"],
+        world.bob: ["Passport (information page) expires soon"],
+    }
+    body = Message.objects.filter(recipient=world.bob).get().body
+    assert f"expires on {passport.expires_on:%Y-%m-%d}" in body
+    passport.refresh_from_db()
+    assert passport.expiry_reminded_at is not None
+
+
+def test_it_tells_the_employer_of_its_own_expiring_document(world: World) -> None:
+    today = timezone.localdate()
+    do_upload_document(
+        actor=world.alice,
+        employer=world.employers["robotics"],
+        upload=SimpleUploadedFile("licence.pdf", samples.pdf("licence")),
+        document_type="business_licence",
+        issued_on=today - dt.timedelta(days=700),
+        expires_on=today + dt.timedelta(days=10),
+    )
+    send_document_reminders(today)
+    assert Message.objects.filter(recipient=world.alice, subject="Business licence expires soon").count() == 1
+    assert not Message.objects.filter(recipient=world.olga).exists()
+
+
+def test_it_shows_expiring_documents_and_originals_seen_on_the_persons_page(
+    world: World, sign_in: SignIn
+) -> None:
+    person, kept, _permit = file_for_extension(world)
+    today = timezone.localdate()
+    put(world, person, "health_certificate", issued_on=today, expires_on=today + dt.timedelta(days=20))
+    page = sign_in(world.alice).get(reverse("people:detail", kwargs={"pk": person.pk})).content.decode()
+    assert "Expiring soon" in page
+    assert "Health certificate — valid until" in page
+    seen = timezone.localdate(Document.objects.get(pk=kept["passport"].pk).original_seen_at)
+    assert f"seen on {seen:%Y-%m-%d} at Zhaoshang station by Carol" in page
