@@ -88,7 +88,9 @@ def test_it_writes_in_the_recipients_language(world: World, monkeypatch: pytest.
     assert Email.objects.get(to="alice@example.org", subject=message.subject).language == "zh-hans"
     # The person has no account: their e-mail (to the address on the file) is in their language, English.
     assert Email.objects.get(to="jane@example.org", subject__contains=application.reference).language == "en"
-    subjects = [(language, month) for name, language, month in rendered if name.endswith("submitted_subject.txt")]
+    subjects = [
+        (language, month) for name, language, month in rendered if name.endswith("submitted_subject.txt")
+    ]
     assert sorted(subjects) == [("en", "January"), ("zh-hans", "一月")]
 
 
