@@ -130,6 +130,18 @@ def on_event(event: Event, seq: int) -> None:
         .prefetch_related("decisions", "corrections")
         .get(pk=event.application_id)
     )
+    link = reverse("cases:detail", kwargs={"reference": application.reference})
+    deliver(
+        recipients=case_recipients(application),
+        template=template,
+        context=case_context(application, event),
+        key=f"event:{event.pk}",
+        link=link,
+    )
+
+
+def case_context(application: Application, event: Event | None = None) -> dict[str, Any]:
+    """What the case messages (and the decision notice) say about ``application``."""
     from onewindow.cases import deadlines, reasons
 
     clock = deadlines.clock(application)
@@ -138,21 +150,13 @@ def on_event(event: Event, seq: int) -> None:
         for decision in application.decisions.all()
     ]
     refused = next((d for d, _r in decisions if d.outcome == "refused"), None)
-    context = {
+    return {
         "application": application,
         "event": event,
-        "data": event.data,
+        "data": event.data if event is not None else {},
         "predicted": clock.predicted_decision_on,
         "decisions": decisions,
         "appeal": reasons.appeal_routes(timezone.localdate(refused.decided_at))
         if refused is not None
         else None,
     }
-    link = reverse("cases:detail", kwargs={"reference": application.reference})
-    deliver(
-        recipients=case_recipients(application),
-        template=template,
-        context=context,
-        key=f"event:{event.pk}",
-        link=link,
-    )

@@ -39,7 +39,7 @@ from onewindow.people.access import (
 from onewindow.people.actions import do_create_person, do_upload_document
 from onewindow.people.forms import DocumentUploadForm, NewEmployeeForm, ViewReasonForm
 from onewindow.people.models import Document
-from onewindow.people.selectors import documents_of, same_file_persons
+from onewindow.people.selectors import documents_of, extension_preview, same_file_persons
 from onewindow.people.storage import read_content
 from onewindow.people.vault import expiring, expiry_warning_days
 
@@ -123,6 +123,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "documents": rows,
             "can_upload": can_upload,
             "reason_query": urlencode({"reason": reason}) if reason else "",
+            "extension": extension_preview(person, today=timezone.localdate()),
             "expiring": expiring(Document.objects.filter(person=person), today=timezone.localdate()),
             "warning_days": expiry_warning_days(),
         },
