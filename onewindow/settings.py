@@ -376,3 +376,8 @@ ONEWINDOW_RETENTION_DAYS = {
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Permit QR checks per client per minute (public page and API together).
 ONEWINDOW_VERIFY_RATE_LIMIT = env_int("ONEWINDOW_VERIFY_RATE_LIMIT", 30, minimum=1)
+# The document vault flags a document this many days before it expires, and tells its owner
+# (the person and their employer's HR users, or the employer's) once, that many days ahead.
+ONEWINDOW_DOCUMENT_EXPIRY_DAYS = env_int("ONEWINDOW_DOCUMENT_EXPIRY_DAYS", 60, minimum=1)
+# Reminders of an open reporting duty (a change or a departure), this many working days before it is due.
+ONEWINDOW_DUTY_REMINDER_WORKING_DAYS = env_int("ONEWINDOW_DUTY_REMINDER_WORKING_DAYS", 3, minimum=1)

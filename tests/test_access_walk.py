@@ -227,6 +227,10 @@ ROUTES: dict[str, Route] = {
     "api:cancel_appointment": Route(
         "DELETE", lambda o: {"reference": o["due_case"].reference}, CASE, json=True
     ),
+    # The document vault and the employers' duties: the employer's own HR users only.
+    "employers:record_duty": Route("GET", lambda o: {"pk": o["employer"].pk}, HR),
+    "employers:upload": Route("GET", lambda o: {"pk": o["employer"].pk}, HR),
+    "cases:decision_pdf": Route("GET", lambda o: {"reference": o["permit"].application.reference}, CASE),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).

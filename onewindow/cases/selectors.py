@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from onewindow.audit.models import Event
 from onewindow.cases import rules
 from onewindow.cases.access import visible_applications
-from onewindow.cases.kinds import visit_documents
+from onewindow.cases.kinds import spec, visit_documents
 from onewindow.cases.models import Application, ApplicationQuerySet, Correction
 from onewindow.cases.workflow import Status
+from onewindow.people.vault import VaultItem, match
 
 
 def originals_complete(application: Application) -> bool:
@@ -29,6 +31,25 @@ def originals_complete(application: Application) -> bool:
         ).values_list("document_type", flat=True)
     )
     return required <= seen
+
+
+def checklist(application: Application) -> list[VaultItem]:
+    """The kind's documents and, for each, the vault document that serves it (reused or new),
+    or why the kept one cannot serve and must be uploaded again.
+
+    Judged on the day of submission once submitted (what the window pre-reviews),
+    before that on today.
+    """
+    kind_spec = spec(application.kind)
+    on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    return match(
+        person=application.person,
+        employer_id=application.employer_id,
+        required=[str(doc) for doc in kind_spec.documents],
+        optional=[str(doc) for doc in kind_spec.optional_documents],
+        on=on,
+        started_at=application.created_at,
+    )
 
 
 def current_permit_facts(person_id: int) -> tuple[Any, rules.PreviousPermit | None]:
@@ -116,3 +137,33 @@ def transfer_targets(application: Application) -> list[Any]:
         .select_related("area")
         .order_by("area__path", "code")
     )
+
+
+# Statuses in which the applicant (employer or person) has the next move on the file.
+APPLICANT_MOVES = {Status.DRAFT, Status.RETURNED, Status.AWAITING_SUPPLEMENT}
+
+
+def next_for_applicant(application: Application, items: list[VaultItem]) -> list[str]:
+    """What the applicant has to do next, in plain words (empty when it is the authorities' move)."""
+    from django.utils.translation import gettext as _
+
+    status = application.status_enum
+    needed = [item for item in items if item.needed]
+    steps: list[str] = []
+    if status in APPLICANT_MOVES and needed:
+        steps.append(
+            _("Upload the missing documents: %(list)s.") % {"list": ", ".join(item.label for item in needed)}
+        )
+    if status == Status.RETURNED:
+        steps.append(_("Make the corrections listed below, then resubmit."))
+    if status == Status.AWAITING_SUPPLEMENT:
+        steps.append(_("Answer the request below; the time limit is paused until you do."))
+    if status == Status.DRAFT:
+        steps.append(_("Submit the application when every document is in the file."))
+    if status in {Status.APPROVED, Status.ENTERED} and visit_documents(application.kind):
+        originals = ", ".join(item.label for item in items if not item.optional)
+        steps.append(
+            _("Come to %(station)s once, with the originals of: %(list)s.")
+            % {"station": application.station.name, "list": originals}
+        )
+    return steps

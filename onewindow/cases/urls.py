@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/<int:person_id>/", views.create, name="create"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/act/<str:action>/", views.act, name="act"),
+    path("<str:reference>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("<str:reference>/return/", views.return_for_corrections, name="return"),
     path("<str:reference>/decline/", views.decline, name="decline"),
     path("<str:reference>/transfer/", views.transfer, name="transfer"),

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,6 +45,7 @@ from onewindow.cases.forms import (
 )
 from onewindow.cases.kinds import spec
 from onewindow.cases.models import Application, Authority, Decision
+from onewindow.cases.notice import decision_notice_pdf
 from onewindow.cases.workflow import ACTION_LABELS, KIND_LABELS, Action, Kind, Status, TransitionRefused
 from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
@@ -150,7 +151,13 @@ def detail(request: AuthedRequest, reference: str) -> HttpResponse:
     clock = deadlines.clock(application)
     decisions = list(application.decisions.select_related("decided_by").order_by("decided_at"))
     refusal = next((d for d in decisions if d.outcome == Decision.Outcome.REFUSED), None)
+    checklist = selectors.checklist(application)
+    is_applicant = bool(roles_on(request.user, application) & {Role.EMPLOYER_HR, Role.FOREIGN_NATIONAL})
     context: dict[str, Any] = {
+        "checklist": checklist,
+        "is_applicant": is_applicant,
+        "next_for_applicant": selectors.next_for_applicant(application, checklist) if is_applicant else [],
+        "can_upload": is_applicant and application.status in selectors.APPLICANT_MOVES,
         "application": application,
         "spec": spec(application.kind),
         "simple_actions": [a for a in actions if a in SIMPLE_ACTIONS],
@@ -173,6 +180,23 @@ def detail(request: AuthedRequest, reference: str) -> HttpResponse:
         and not application.is_final,
     }
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_GET
+def decision_pdf(request: AuthedRequest, reference: str) -> HttpResponse:
+    """The one decision notice (both authorities), in the reader's language; the download is logged."""
+    application = access_application(request.user, reference)
+    if application.decided_at is None:
+        raise Http404("Not decided yet")
+    record_view(
+        actor=request.user, obj=application, request=request, what="download", application=application
+    )
+    content = decision_notice_pdf(application, language=translation.get_language() or "en")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _assessment(application: Application) -> Any:

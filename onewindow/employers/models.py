@@ -140,3 +140,83 @@ class Employer(models.Model):
     @property
     def can_file_applications(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+
+class ReportingDutyQuerySet(models.QuerySet["ReportingDuty"]):
+    def with_filing(self) -> ReportingDutyQuerySet:
+        """Each duty with ``filing_id``: the first application of its kind filed for the person
+        by the employer on or after the event (the filing that discharges the duty), or ``None``."""
+        from django.db.models import OuterRef, Subquery
+
+        from onewindow.cases.models import Application
+
+        filings = (
+            Application.objects.filter(
+                employer_id=OuterRef("employer_id"),
+                person_id=OuterRef("person_id"),
+                kind=OuterRef("application_kind"),
+                submitted_at__isnull=False,
+                submitted_at__date__gte=OuterRef("happened_on"),
+            )
+            .exclude(status__in=["withdrawn", "not_accepted"])
+            .order_by("submitted_at", "pk")
+            .values("pk")[:1]
+        )
+        return self.annotate(filing_id=Subquery(filings))
+
+    def open(self) -> ReportingDutyQuerySet:
+        return self.with_filing().filter(filing_id__isnull=True)
+
+
+class ReportingDuty(models.Model):
+    """An employer's duty to report a change of items or a departure within 10 working days.
+
+    Recorded by the employer's HR user when the event happens (an employee's
+    passport or position changed, an employment ended). The duty is
+    discharged by *filing* the matching application (a change of items, or a
+    cancellation) for the person: that is read from the applications
+    (``with_filing``), never stored twice. The due date is derived from the
+    event's date with the city's working-day calendar
+    (``employers.selectors.due_on``), so a calendar correction moves it.
+    """
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("Change of items")
+        DEPARTURE = "departure", _("Departure (the permit must be cancelled)")
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="duties")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="reporting_duties")
+    kind = models.CharField(_("what happened"), max_length=12, choices=Kind.choices)
+    # The application kind that discharges the duty (cases.workflow.Kind): change or cancellation.
+    application_kind = models.CharField(max_length=30, editable=False)
+    happened_on = models.DateField(_("date of the event"))
+    note = models.CharField(_("what changed, or why the employment ended"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportingDutyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting duty")
+        verbose_name_plural = _("reporting duties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "person", "kind", "happened_on"], name="duty_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="change", application_kind="change")
+                | models.Q(kind="departure", application_kind="cancellation"),
+                name="duty_discharged_by_its_kind",
+            ),
+        ]
+        indexes = [
+            # The employer's dashboard: its duties, most recent event first.
+            models.Index(fields=["employer", "-happened_on"], name="duty_employer_recent"),
+            # The reminder worker: duties by event date (open ones are the recent ones).
+            models.Index(fields=["happened_on"], name="duty_happened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person_id} @ {self.employer_id} on {self.happened_on}"

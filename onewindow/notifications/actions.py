@@ -23,11 +23,22 @@ BACKOFF_MINUTES = (1, 5, 30, 120, 720)
 
 
 def do_queue_message(
-    *, recipient: User, subject: str, body: str, link: str = "", dedupe_key: str, mandatory: bool = True
+    *,
+    recipient: User,
+    subject: str,
+    body: str,
+    link: str = "",
+    dedupe_key: str,
+    mandatory: bool = True,
+    language: str = "",
 ) -> Message | None:
-    """Put a message in ``recipient``'s inbox once; a second call with the same key does nothing."""
+    """Put a message in ``recipient``'s inbox once; a second call with the same key does nothing.
+
+    ``language`` is the one it was written in (the recipient's at the time).
+    """
     message = Message(
         recipient=recipient,
+        language=language or recipient.language,
         subject=subject[:200],
         body=body,
         link=link,

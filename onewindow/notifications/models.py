@@ -42,6 +42,8 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     link = models.CharField(max_length=300, blank=True)
+    # The language it was written in (the recipient's when it was written).
+    language = models.CharField(max_length=10, default="en")
     # Mandatory messages (about one's case or permit) ignore opt-outs.
     mandatory = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

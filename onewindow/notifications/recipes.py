@@ -22,6 +22,7 @@ from onewindow.accounts.models import Membership, Role, User
 from onewindow.audit.models import Event
 from onewindow.cases.models import Application
 from onewindow.notifications.actions import do_queue_email, do_queue_message
+from onewindow.people.models import Person
 
 # Case events the applicant hears about, and the template that says it.
 CASE_TEMPLATES: dict[str, str] = {
@@ -31,9 +32,12 @@ CASE_TEMPLATES: dict[str, str] = {
     "case.decline": "declined",
     "case.accept": "accepted",
     "case.request_supplement": "supplement",
+    "case.answer_supplement": "resumed",
     "case.conclude_approved": "decided",
     "case.conclude_refused": "decided",
     "case.record_entry": "entered",
+    "case.verify_originals": "verified",
+    "case.issue_permit": "issued",
     "case.complete": "completed",
     "case.withdraw": "withdrawn",
     # The one visit (onewindow.visits): booking, moving and cancelling the appointment.
@@ -52,14 +56,15 @@ class Recipient:
 
 def case_recipients(application: Application) -> list[Recipient]:
     """The employer's HR users and the person (their account, else the e-mail on their file)."""
-    memberships = list(
-        Membership.objects.active()
-        .filter(
-            Q(role=Role.EMPLOYER_HR, employer_id=application.employer_id)
-            | Q(role=Role.FOREIGN_NATIONAL, person_id=application.person_id)
-        )
-        .select_related("user")
-    )
+    return recipients_for(employer_ids=[application.employer_id], person=application.person)
+
+
+def recipients_for(*, employer_ids: list[int], person: Person | None = None) -> list[Recipient]:
+    """The HR users of ``employer_ids`` and ``person`` (their account, else the e-mail on their file)."""
+    condition = Q(role=Role.EMPLOYER_HR, employer_id__in=employer_ids)
+    if person is not None:
+        condition |= Q(role=Role.FOREIGN_NATIONAL, person_id=person.pk)
+    memberships = list(Membership.objects.active().filter(condition).select_related("user"))
     seen: set[int] = set()
     recipients: list[Recipient] = []
     for membership in memberships:
@@ -68,7 +73,8 @@ def case_recipients(application: Application) -> list[Recipient]:
             continue
         seen.add(user.pk)
         recipients.append(Recipient(user=user, email=user.email, language=user.language))
-    person = application.person
+    if person is None:
+        return recipients
     has_account = any(m.role == Role.FOREIGN_NATIONAL for m in memberships)
     if not has_account and person.email and person.anonymised_at is None:
         recipients.append(Recipient(user=None, email=person.email, language=_supported(person.language)))
@@ -98,7 +104,12 @@ def deliver(
         who = f"user:{recipient.user.pk}" if recipient.user is not None else f"email:{recipient.email}"
         if recipient.user is not None:
             do_queue_message(
-                recipient=recipient.user, subject=subject, body=body, link=link, dedupe_key=f"{key}:{who}"
+                recipient=recipient.user,
+                subject=subject,
+                body=body,
+                link=link,
+                language=recipient.language,
+                dedupe_key=f"{key}:{who}",
             )
         if recipient.email:
             full_link = settings.ONEWINDOW_PUBLIC_URL + link if link else ""
@@ -123,6 +134,18 @@ def on_event(event: Event, seq: int) -> None:
         .prefetch_related("decisions", "corrections")
         .get(pk=event.application_id)
     )
+    link = reverse("cases:detail", kwargs={"reference": application.reference})
+    deliver(
+        recipients=case_recipients(application),
+        template=template,
+        context=case_context(application, event),
+        key=f"event:{event.pk}",
+        link=link,
+    )
+
+
+def case_context(application: Application, event: Event | None = None) -> dict[str, Any]:
+    """What the case messages (and the decision notice) say about ``application``."""
     from onewindow.cases import deadlines, reasons
 
     clock = deadlines.clock(application)
@@ -131,21 +154,13 @@ def on_event(event: Event, seq: int) -> None:
         for decision in application.decisions.all()
     ]
     refused = next((d for d, _r in decisions if d.outcome == "refused"), None)
-    context = {
+    return {
         "application": application,
         "event": event,
-        "data": event.data,
+        "data": event.data if event is not None else {},
         "predicted": clock.predicted_decision_on,
         "decisions": decisions,
         "appeal": reasons.appeal_routes(timezone.localdate(refused.decided_at))
         if refused is not None
         else None,
     }
-    link = reverse("cases:detail", kwargs={"reference": application.reference})
-    deliver(
-        recipients=case_recipients(application),
-        template=template,
-        context=context,
-        key=f"event:{event.pk}",
-        link=link,
-    )

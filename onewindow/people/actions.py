@@ -25,6 +25,7 @@ from onewindow.registry.actions import recounting
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
     from onewindow.employers.models import Employer
+    from onewindow.visits.models import OriginalCheck
 
 # Fields the area statistics count the person's permits by (onewindow.registry).
 COUNTED_FIELDS = frozenset({"nationality", "residential_street", "date_of_birth", "birth_year"})
@@ -302,5 +303,40 @@ def do_anonymise_person(
             **(data or {}),
         },
         request=request,
+    )
+    return locked
+
+
+@transaction.atomic
+def do_note_original_seen(check: OriginalCheck, *, actor: User | None) -> Document | None:
+    """Record on the vault document that served ``check``'s application that its original was seen.
+
+    The window officer compares the original with the upload the application
+    used (``cases.selectors.checklist``); when it matches, that document
+    carries "original seen" (by whom, when, at which office) into every later
+    application that reuses it. A mismatch or an absent original records
+    nothing here: the check itself keeps that outcome.
+    """
+    from onewindow.cases.selectors import checklist
+    from onewindow.visits.models import OriginalCheck
+
+    if check.outcome != OriginalCheck.Outcome.MATCHES:
+        return None
+    item = next((i for i in checklist(check.application) if i.document_type == check.document_type), None)
+    if item is None or item.document is None:
+        return None
+    locked = Document.objects.select_for_update().get(pk=item.document.pk)
+    locked.original_seen_at = check.checked_at
+    locked.original_seen_by = check.checked_by
+    locked.original_seen_office = check.office
+    locked.full_clean()
+    locked.save(update_fields=["original_seen_at", "original_seen_by", "original_seen_office"])
+    record_event(
+        actor=actor,
+        action="document.original_seen",
+        obj=locked,
+        application=check.application,
+        office=check.office,
+        data={"document_type": locked.document_type, "check": check.pk},
     )
     return locked

@@ -48,11 +48,13 @@ class DocumentRule:
     employer_document: bool = False
     # Upload limit in megabytes.
     max_size_mb: int = 10
+    # Made for one application (a signed form, evidence of one change): never reused by a later one.
+    per_application: bool = False
 
 
 RULES: dict[DocumentType, DocumentRule] = {
     DocumentType.APPLICATION_FORM: DocumentRule(
-        _("Application form, signed by the applicant and sealed by the employer")
+        _("Application form, signed by the applicant and sealed by the employer"), per_application=True
     ),
     DocumentType.PASSPORT: DocumentRule(_("Passport (information page)"), min_validity_months=6),
     DocumentType.PHOTO: DocumentRule(
@@ -70,8 +72,12 @@ RULES: dict[DocumentType, DocumentRule] = {
         _("Employment contract in Chinese (location, duties, pay, duration, position)")
     ),
     DocumentType.VISA_AND_ENTRY: DocumentRule(_("Z visa and entry stamp")),
-    DocumentType.CHANGE_EVIDENCE: DocumentRule(_("Evidence of the change (new passport, new contract, …)")),
-    DocumentType.TERMINATION_PROOF: DocumentRule(_("Proof that the employment has ended")),
+    DocumentType.CHANGE_EVIDENCE: DocumentRule(
+        _("Evidence of the change (new passport, new contract, …)"), per_application=True
+    ),
+    DocumentType.TERMINATION_PROOF: DocumentRule(
+        _("Proof that the employment has ended"), per_application=True
+    ),
     DocumentType.CANCELLATION_PROOF: DocumentRule(_("Proof of cancellation of the previous work permit")),
     DocumentType.TALENT_EVIDENCE: DocumentRule(
         _("Evidence of the qualifying route (award, programme, salary, …)")

@@ -108,11 +108,15 @@ class DocumentUploadForm(StyledForm):
         label=_("Authenticated by a Chinese consulate or apostilled"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, employer_documents: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["document_type"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
-            *((str(kind), rule.label) for kind, rule in RULES.items() if not rule.employer_document),
+            *(
+                (str(kind), rule.label)
+                for kind, rule in RULES.items()
+                if rule.employer_document == employer_documents
+            ),
         ]
 
 

@@ -174,6 +174,12 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         """Documents whose content is still kept (not purged under the retention rules)."""
         return self.filter(purged_at__isnull=True)
 
+    def expiring(self, *, today: dt.date, within_days: int) -> DocumentQuerySet:
+        """Stored documents that expire from ``today`` to ``within_days`` days later."""
+        return self.stored().filter(
+            expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=within_days)
+        )
+
 
 class Document(models.Model):
     """One uploaded document of a person or of an employer (the vault keeps them for reuse).
@@ -218,6 +224,28 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     purged_at = models.DateTimeField(_("content removed"), null=True, blank=True)
+    # "Original seen": the last time a window officer compared the original with this upload
+    # and found it matching (copied from visits.OriginalCheck by people.actions.do_note_original_seen).
+    original_seen_at = models.DateTimeField(_("original seen"), null=True, blank=True)
+    original_seen_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("original seen by"),
+    )
+    original_seen_office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("original seen at"),
+    )
+
+    # When its owner was told that it expires soon (once per document: see notifications.reminders).
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -241,6 +269,10 @@ class Document(models.Model):
                 name="document_content_kept_or_purged",
             ),
             models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+            models.CheckConstraint(
+                condition=Q(original_seen_at__isnull=True) | Q(original_seen_office__isnull=False),
+                name="document_original_seen_somewhere",
+            ),
         ]
         indexes = [
             # A person's documents by type, newest first (the person page, the vault).
@@ -249,6 +281,12 @@ class Document(models.Model):
             models.Index(fields=["employer", "document_type", "-uploaded_at"], name="document_employer_type"),
             # "The same file was uploaded for another person": look-up by content hash.
             models.Index(fields=["sha256"], name="document_sha256"),
+            # Expiry reminders: stored documents not yet reminded of, by expiry date.
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(purged_at__isnull=True, expiry_reminded_at__isnull=True),
+                name="document_expiry_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from onewindow.people.models import Document, Person, PersonQuerySet
+from onewindow.people.vault import VaultItem, match
 
 
 def documents_of(person: Person) -> QuerySet[Document]:
     """A person's documents, by type and newest first (purged ones included, marked as such)."""
     return (
         Document.objects.filter(person=person)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "original_seen_by", "original_seen_office")
         .order_by("document_type", "-uploaded_at", "-pk")
     )
 
@@ -46,3 +51,45 @@ def same_file_persons(documents: Iterable[Document]) -> dict[int, list[int]]:
         for document in documents
         if holders[document.sha256] - {document.person_id}
     }
+
+
+@dataclass(frozen=True)
+class ExtensionPreview:
+    """The person's permit coming up for extension, when it can be filed, and what the vault has for it."""
+
+    permit: Any
+    opens_on: dt.date
+    closes_on: dt.date
+    items: list[VaultItem]
+
+
+# How long before the extension window opens the person's page starts showing what it will need.
+PREVIEW_DAYS_BEFORE_EXPIRY = 120
+
+
+def extension_preview(person: Person, *, today: dt.date) -> ExtensionPreview | None:
+    """For a holder whose permit expires within about four months: the extension's documents,
+    judged on the day the filing window opens (or today, if it is already open)."""
+    from onewindow.cases.kinds import spec
+    from onewindow.cases.rules import EXTENSION_EARLIEST_DAYS, EXTENSION_LATEST_DAYS
+    from onewindow.cases.workflow import Kind
+    from onewindow.permits.models import Permit
+
+    permit = (
+        Permit.objects.filter(person=person, status=Permit.Status.ACTIVE)
+        .select_related("number", "employer")
+        .first()
+    )
+    if permit is None or (permit.valid_until - today).days > PREVIEW_DAYS_BEFORE_EXPIRY:
+        return None
+    opens_on = permit.valid_until - dt.timedelta(days=EXTENSION_EARLIEST_DAYS)
+    closes_on = permit.valid_until - dt.timedelta(days=EXTENSION_LATEST_DAYS)
+    kind_spec = spec(Kind.EXTENSION)
+    items = match(
+        person=person,
+        employer_id=permit.employer_id,
+        required=[str(doc) for doc in kind_spec.documents],
+        on=max(today, opens_on),
+        started_at=timezone.now(),
+    )
+    return ExtensionPreview(permit=permit, opens_on=opens_on, closes_on=closes_on, items=items)

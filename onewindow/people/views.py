@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -37,8 +38,10 @@ from onewindow.people.access import (
 )
 from onewindow.people.actions import do_create_person, do_upload_document
 from onewindow.people.forms import DocumentUploadForm, NewEmployeeForm, ViewReasonForm
-from onewindow.people.selectors import documents_of, same_file_persons
+from onewindow.people.models import Document
+from onewindow.people.selectors import documents_of, extension_preview, same_file_persons
 from onewindow.people.storage import read_content
+from onewindow.people.vault import expiring, expiry_warning_days
 
 
 @login_required
@@ -120,16 +123,32 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "documents": rows,
             "can_upload": can_upload,
             "reason_query": urlencode({"reason": reason}) if reason else "",
+            "extension": extension_preview(person, today=timezone.localdate()),
+            "expiring": expiring(Document.objects.filter(person=person), today=timezone.localdate()),
+            "warning_days": expiry_warning_days(),
         },
     )
+
+
+def back_to(request: HttpRequest) -> str:
+    """Where to go after an upload started from a case's checklist: a case page of this site, or ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    return target if safe and target.startswith("/cases/") else ""
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The person's employer (HR) or the person adds a document to the file."""
+    """The person's employer (HR) or the person adds a document to the file.
+
+    Started from a case's checklist, the kind of document is filled in and
+    the user returns to the case afterwards.
+    """
     person = access_person_for_upload(request.user, pk)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    initial = {"document_type": request.GET.get("document_type", "")}
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, initial=initial)
+    next_url = back_to(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -150,8 +169,8 @@ def upload(request: AuthedRequest, pk: int) -> HttpResponse:
             add_validation_error(form, exc)
         else:
             messages.success(request, _("The document was added to the file."))
-            return redirect("people:detail", pk=person.pk)
-    return render(request, "people/upload.html", {"form": form, "person": person})
+            return redirect(next_url) if next_url else redirect("people:detail", pk=person.pk)
+    return render(request, "people/upload.html", {"form": form, "person": person, "next_url": next_url})
 
 
 @login_required

@@ -19,6 +19,7 @@ from onewindow.cases.kinds import visit_documents
 from onewindow.cases.models import Application
 from onewindow.cases.workflow import VISIT_KINDS, Kind, Status
 from onewindow.offices.models import Office, ServiceWindow
+from onewindow.people.actions import do_note_original_seen
 from onewindow.visits import slots
 from onewindow.visits.models import Appointment, OriginalCheck, Ticket, TicketCounter, Visit
 
@@ -94,6 +95,8 @@ def do_record_original_check(
         },
         request=request,
     )
+    # The vault document the application used now carries "original seen" for later reuse.
+    do_note_original_seen(check, actor=actor)
     return check
 
 

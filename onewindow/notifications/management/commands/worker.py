@@ -11,10 +11,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from onewindow.audit.chain import seal_pending
+from onewindow.employers.reminders import send_duty_reminders
 from onewindow.notifications.actions import release_stuck_emails, send_due_emails
 from onewindow.notifications.recipes import on_event
 from onewindow.notifications.reminders import send_appointment_reminders, send_expiry_reminders
 from onewindow.notifications.stream import consume
+from onewindow.people.reminders import send_document_reminders
 from onewindow.registry.actions import deliver_pending_notices
 
 REMINDER_INTERVAL_SECONDS = 600
@@ -28,6 +30,9 @@ def run_once(*, reminders: bool = True) -> dict[str, int]:
     done["sent"], done["failed"] = send_due_emails()
     done["released"] = release_stuck_emails()
     if reminders:
+        # Kept documents expiring soon (people) and reporting duties coming due (employers).
+        done["vault_reminders"] = send_document_reminders(timezone.localdate())
+        done["duty_reminders"] = send_duty_reminders(timezone.localdate())
         done["reminders"] = send_expiry_reminders(timezone.localdate())
         done["appointment_reminders"] = send_appointment_reminders(timezone.localdate())
     return done
