@@ -157,7 +157,7 @@ def test_the_page_and_the_logged_csv(world: World, sign_in: object, client: Clie
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode()
-    assert "Working days to decision, 90th percentile,13" in body
+    assert '"Working days to decision, 90th percentile",13' in body
     event = Event.objects.get(action="supervision.scorecard_export")
     assert event.actor == world.frank
     assert event.data["station"] == station.code
