@@ -43,12 +43,14 @@ def test_an_interns_acceptance_counts_only_after_the_countersign(world: World, s
     client.post(f"/cases/{case.reference}/act/accept/", {"version": case.version})
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED
+    assert 'data-action="propose"' in client.get(f"/cases/{case.reference}/").content.decode()
     response = client.post(f"/supervision/cases/{case.reference}/propose/", {"action": "accept"})
     proposal = Proposal.objects.get(application=case)
     assert response.status_code == 302
     assert response["Location"] == f"/supervision/proposals/{proposal.pk}/"
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED
+    assert "awaits countersignature" in client.get(f"/cases/{case.reference}/").content.decode()
     # The intern cannot countersign their own proposal.
     assert client.post(f"/supervision/proposals/{proposal.pk}/countersign/").status_code == 404
 
