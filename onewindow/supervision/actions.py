@@ -81,6 +81,38 @@ def do_enrol_trainee(*, actor: User | None, user: User, role: str) -> Qualificat
 
 
 @transaction.atomic
+def do_record_certified(*, actor: User | None, user: User, role: str, reason: str) -> Qualification:
+    """Put an existing member on record as certified in ``role`` (trained before the scheme, or elsewhere).
+
+    Staff without a record already count as certified; a record is what
+    lets them mentor and countersign, which the database checks.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say on what grounds the member is certified.")})
+    if role not in QUALIFIED_ROLES:
+        raise ValidationError({"role": _("This role is not trained under the internship scheme.")})
+    if Qualification.objects.filter(user=user, role=role).exists():
+        raise ValidationError({"role": _("This staff member already has a record for this role.")})
+    qualification = Qualification(
+        user=user,
+        role=role,
+        status=Qualification.Status.CERTIFIED,
+        certified_at=timezone.now(),
+        certified_by=actor,
+    )
+    qualification.full_clean()
+    qualification.save()
+    _audit(
+        qualification,
+        actor=actor,
+        action="qualification.record_certified",
+        data={"new": "certified", "reason": reason},
+    )
+    return qualification
+
+
+@transaction.atomic
 def do_record_module(
     qualification: Qualification, *, actor: User | None, module: TrainingModule, completed_on: dt.date
 ) -> ModuleCompletion:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.accounts.models import User
 from onewindow.cases.workflow import ACTION_LABELS, Action
 from onewindow.lib.forms import StyledForm
+from onewindow.offices.models import Office
 from onewindow.supervision.actions import PROPOSABLE
 from onewindow.supervision.checks import STRATA
 from onewindow.supervision.models import CHECKLIST, Finding, TrainingModule
@@ -44,7 +46,9 @@ class ProposalForm(StyledForm):
 
     def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(a.value, ACTION_LABELS[a]) for a in actions]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            (a.value, ACTION_LABELS[a]) for a in actions
+        ]
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -79,10 +83,8 @@ class DeclarationForm(StyledForm):
 
 class CampaignForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    stations = forms.ModelMultipleChoiceField(
-        label=_("Offices checked"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+    stations: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Offices checked"), queryset=Office.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     period_start = forms.DateField(label=_("Period starts"), widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label=_("Period ends"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -115,7 +117,9 @@ class ReviewForm(StyledForm):
     finding = forms.ChoiceField(label=_("Finding"), choices=Finding.choices, widget=forms.RadioSelect)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
     corrective = forms.CharField(label=_("Corrective action"), widget=forms.Textarea, required=False)
-    owner = forms.ModelChoiceField(label=_("Owner of the corrective action"), queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Owner of the corrective action"), queryset=User.objects.none(), required=False
+    )
     due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
@@ -164,8 +168,12 @@ class ModuleForm(StyledForm):
 
 
 class InternshipForm(StyledForm):
-    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=None)  # type: ignore[arg-type]
-    office = forms.ModelChoiceField(label=_("Hall or office"), queryset=None)  # type: ignore[arg-type]
+    mentor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Mentor"), queryset=User.objects.none()
+    )
+    office: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Hall or office"), queryset=Office.objects.none()
+    )
     start = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

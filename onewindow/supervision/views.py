@@ -377,7 +377,7 @@ def staff_record(request: AuthedRequest, pk: int) -> HttpResponse:
 def _campaign_office(user: User) -> Office:
     grants = scope_of(user).staff_grants(access.SUPERVISORS)
     widest = sorted(grants, key=lambda g: (len(g.area_path), g.office_id or 0))[0]
-    return Office.objects.select_related("area").get(pk=widest.office_id)
+    return Office.objects.select_related("area").get(pk=widest.office_id or 0)
 
 
 @login_required

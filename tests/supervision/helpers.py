@@ -15,10 +15,9 @@ from onewindow.accounts.actions import do_grant_role
 from onewindow.accounts.models import ConfidentialityAgreement, Role, User
 from onewindow.supervision.actions import (
     do_enrol_trainee,
-    do_recertify,
+    do_record_certified,
     do_record_module,
     do_start_internship,
-    do_suspend,
 )
 from onewindow.supervision.models import Qualification, TrainingModule
 from tests.factories import World, enrol_totp, make_user, sign_agreement
@@ -26,9 +25,7 @@ from tests.factories import World, enrol_totp, make_user, sign_agreement
 
 def certify_on_record(user: User, role: str = Role.WINDOW_OFFICER) -> Qualification:
     """Give an existing (unrecorded, so certified) staff member a certified record in ``role``."""
-    qualification = do_enrol_trainee(actor=None, user=user, role=role)
-    qualification = do_suspend(qualification, actor=None, reason="Record opened for existing staff")
-    return do_recertify(qualification, actor=None, reason="Certified before the scheme")
+    return do_record_certified(actor=None, user=user, role=role, reason="Certified before the scheme")
 
 
 def make_staff(world: World, name: str, office: str = "zhaoshang", role: str = Role.WINDOW_OFFICER) -> User:
