@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "onewindow.audit",
     "onewindow.notifications",
     "onewindow.registry",
+    "onewindow.supervision",
     "onewindow.api",
     "onewindow.front",
 ]
@@ -374,6 +375,8 @@ ONEWINDOW_RETENTION_DAYS = {
 }
 # Cells below this count are suppressed in statistics shown outside the commission.
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
+# Countersigned cases without a major finding an intern needs before the mentor can certify them.
+ONEWINDOW_CERTIFICATION_CASES = env_int("ONEWINDOW_CERTIFICATION_CASES", 10, minimum=1)
 # Permit QR checks per client per minute (public page and API together).
 ONEWINDOW_VERIFY_RATE_LIMIT = env_int("ONEWINDOW_VERIFY_RATE_LIMIT", 30, minimum=1)
 # The document vault flags a document this many days before it expires, and tells its owner

@@ -31,6 +31,7 @@ from onewindow.notifications.stream import consume
 from onewindow.people.actions import do_upload_document
 from tests import samples
 from tests.factories import World, build_world, complete_sign_in
+from tests.supervision.walk import add_supervision_objects
 
 PERSONAS = ("alice", "olga", "bob", "carol", "cora", "dave", "dina", "erin", "frank", "gina", "heidi")
 NOBODY: frozenset[str] = frozenset()
@@ -231,6 +232,46 @@ ROUTES: dict[str, Route] = {
     "employers:record_duty": Route("GET", lambda o: {"pk": o["employer"].pk}, HR),
     "employers:upload": Route("GET", lambda o: {"pk": o["employer"].pk}, HR),
     "cases:decision_pdf": Route("GET", lambda o: {"reference": o["permit"].application.reference}, CASE),
+    # Staff qualification and supervision (objects from tests/supervision/walk.py).
+    "supervision:home": Route("GET"),
+    "supervision:training": Route("GET", lambda o: {"code": "workflow"}),
+    "supervision:declarations": Route("GET"),
+    "supervision:staff": Route("GET"),
+    "supervision:campaigns": Route("GET"),
+    "supervision:monitor": Route("GET"),
+    "supervision:escalate": Route("POST"),
+    "supervision:scorecards": Route("GET"),
+    "supervision:propose": Route("GET", case, reach("", "")),
+    "supervision:proposal": Route("GET", lambda o: {"pk": o["proposal"].pk}, reach("carol", "cora")),
+    "supervision:countersign": Route("POST", lambda o: {"pk": o["proposal"].pk}, reach("carol", "cora")),
+    "supervision:return_proposal": Route(
+        "POST", lambda o: {"pk": o["proposal"].pk}, reach("carol", "cora"), body={"comment": "x"}
+    ),
+    "supervision:certify": Route("POST", lambda o: {"pk": o["intern"].pk}, reach("carol", "cora")),
+    "supervision:withdraw_declaration": Route(
+        "POST", lambda o: {"pk": o["declaration"].pk}, reach("dave", "dina")
+    ),
+    "supervision:staff_record": Route("GET", lambda o: {"pk": o["intern"].pk}, reach("frank", "frank")),
+    "supervision:campaign": Route("GET", lambda o: {"pk": o["campaign"].pk}, reach("frank", "frank")),
+    "supervision:draw": Route("POST", lambda o: {"pk": o["campaign"].pk}, reach("frank", "frank")),
+    "supervision:review": Route(
+        "GET", lambda o: {"campaign_pk": o["campaign"].pk, "pk": o["sampled"].pk}, reach("frank", "frank")
+    ),
+    "supervision:close_corrective": Route(
+        "POST", lambda o: {"pk": o["corrective"].pk}, reach("frank", "frank"), body={"note": "x"}
+    ),
+    "supervision:station_scorecard": Route(
+        "GET", lambda o: {"office_id": o["station"].pk}, reach("frank", "frank")
+    ),
+    "supervision:station_export": Route(
+        "POST", lambda o: {"office_id": o["station"].pk}, reach("frank", "frank")
+    ),
+    "supervision:officer_scorecard": Route(
+        "GET", lambda o: {"user_id": o["officer"].pk}, reach("frank", "frank")
+    ),
+    "supervision:officer_export": Route(
+        "POST", lambda o: {"user_id": o["officer"].pk}, reach("frank", "frank")
+    ),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).
@@ -392,6 +433,7 @@ def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
     objects = _objects(world)
     _add_registry_objects(world, objects)
     _add_visit_objects(world, objects)
+    add_supervision_objects(world, objects)
     clients = {}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])

@@ -42,6 +42,8 @@ class Grant:
     person_id: int | None = None
     # Staff grants only: a confidentiality agreement with the office is in force.
     agreed: bool = True
+    # Staff grants only: not a trainee or suspended in the role (supervision.Qualification).
+    qualified: bool = True
 
     @property
     def is_staff(self) -> bool:
@@ -67,7 +69,11 @@ class Scope:
     def staff_grants(self, roles: Iterable[str] | None = None) -> list[Grant]:
         """Staff grants that reach their area: held at an office, under a signed agreement."""
         wanted = set(roles) if roles is not None else set(STAFF_ROLES)
-        return [grant for grant in self.grants if grant.role in wanted and grant.area_path and grant.agreed]
+        return [
+            grant
+            for grant in self.grants
+            if grant.role in wanted and grant.area_path and grant.agreed and grant.qualified
+        ]
 
     @property
     def grants_without_agreement(self) -> list[Grant]:
@@ -107,7 +113,13 @@ class Scope:
         roles: set[str] = set()
         for grant in self.grants:
             if (
-                (grant.area_path and grant.agreed and path and path.startswith(grant.area_path))
+                (
+                    grant.area_path
+                    and grant.agreed
+                    and grant.qualified
+                    and path
+                    and path.startswith(grant.area_path)
+                )
                 or (grant.employer_id is not None and grant.employer_id == employer_id)
                 or (grant.person_id is not None and grant.person_id == person_id)
             ):
@@ -128,12 +140,27 @@ def scope_of(user: User | Any) -> Scope:
     agreement = ConfidentialityAgreement.objects.in_force(timezone.localdate()).filter(
         user_id=OuterRef("user_id"), office_id=OuterRef("office_id")
     )
+    # A trainee reads training material only; a suspended member nothing (supervision.gate).
+    from onewindow.supervision.models import Qualification
+
+    restricted = Qualification.objects.filter(
+        user_id=OuterRef("user_id"),
+        role=OuterRef("role"),
+        status__in=[Qualification.Status.TRAINEE, Qualification.Status.SUSPENDED],
+    )
     rows = (
         Membership.objects.active()
         .filter(user=user)
-        .annotate(agreed=Exists(agreement))
+        .annotate(agreed=Exists(agreement), restricted=Exists(restricted))
         .values_list(
-            "role", "office_id", "office__kind", "office__area__path", "employer_id", "person_id", "agreed"
+            "role",
+            "office_id",
+            "office__kind",
+            "office__area__path",
+            "employer_id",
+            "person_id",
+            "agreed",
+            "restricted",
         )
     )
     grants = tuple(
@@ -145,8 +172,9 @@ def scope_of(user: User | Any) -> Scope:
             employer_id=employer_id,
             person_id=person_id,
             agreed=agreed or role not in STAFF_ROLES,
+            qualified=not restricted,
         )
-        for role, office_id, office_kind, path, employer_id, person_id, agreed in rows
+        for role, office_id, office_kind, path, employer_id, person_id, agreed, restricted in rows
     )
     scope = Scope(user_id=user.pk, grants=grants)
     setattr(user, _CACHE_ATTR, scope)

@@ -24,6 +24,7 @@ from onewindow.cases.kinds import spec
 from onewindow.cases.models import Application, Authority, Correction, Decision, TimeLimit
 from onewindow.cases.workflow import Action, Actor, Kind, Status, TransitionRefused
 from onewindow.offices.selectors import calendar_for, station_for_street
+from onewindow.supervision.gate import check_may_act
 
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
@@ -103,6 +104,8 @@ def do_transition(
             _("Please confirm your identity again before this step."), code="reauthenticate"
         )
     _check_separation_of_duties(actor, locked, action)
+    # Qualification (trainees, interns' countersigned proposals) and declared conflicts of interest.
+    check_may_act(actor, locked, action, as_actor)
 
     previous = locked.status
     now = timezone.now()

@@ -118,6 +118,10 @@ def worklist(user: Any, role: str, *, statuses: tuple[Status, ...] | None = None
     queryset = visible_applications(user, [role]).in_status(*wanted)
     if role == "immigration_officer":
         queryset = queryset.filter(needs_residence_permit=True)
+    # Cases of an employer or person the user declared a conflict with are marked (supervision).
+    from onewindow.supervision.selectors import conflict_declared
+
+    queryset = queryset.annotate(conflict_declared=conflict_declared(user))
     return queryset.select_related("person", "employer", "station").order_by(
         F("due_on").asc(nulls_last=True), "submitted_at", "pk"
     )

@@ -45,6 +45,7 @@ from onewindow.offices.models import Area, Office
 from onewindow.people.actions import do_create_person
 from onewindow.people.models import Person
 from onewindow.permits.actions import do_issue_permit, do_rotate_signing_key
+from onewindow.supervision import demo as supervision_demo
 from onewindow.visits import demo as visits_demo
 from onewindow.visits.actions import do_record_original_check
 from onewindow.visits.models import OriginalCheck
@@ -330,6 +331,7 @@ def seed() -> None:
     demo_area.add(password, email_of)
     secure_staff()
     visits_demo.seed()
+    supervision_demo.seed(password, email_of)
 
 
 def _seed_city(password: str) -> None:

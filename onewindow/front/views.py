@@ -46,6 +46,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def dashboard(request: AuthedRequest) -> HttpResponse:
     """Send each user to where their work is."""
     scope = scope_of(request.user)
+    if scope.is_staff and not scope.staff_grants() and not scope.grants_without_agreement:
+        # A trainee (or a suspended member) reads the training material and nothing else.
+        return redirect("supervision:home")
     if scope.is_staff and not scope.staff_grants():
         # Every staff role lacks a confidentiality agreement: say why nothing is shown.
         return redirect("accounts:confidentiality")
