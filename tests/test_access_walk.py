@@ -88,6 +88,18 @@ def token(objects: dict[str, Any]) -> str:
 
 
 OPEN = (200,)
+
+
+class _Upload:
+    """A file for multipart routes that every persona's request reads afresh."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def read(self) -> bytes:
+        return samples.pdf()
+
+
 # A well-formed body, so that the walk reaches the access check rather than the validation.
 DECISION = {
     "authority": "work_permit",
@@ -190,6 +202,52 @@ ROUTES: dict[str, Route] = {
     "registry:notice_publish": Route("POST", lambda o: {"pk": o["notice"].pk}, reach("gina", "")),
     "registry:my_notice": Route("GET", lambda o: {"pk": o["notice"].pk}, reach("bob", "")),
     "registry:read_by_link": Route("GET", lambda o: {"token": "0" * 40}, reach("", "")),
+    # The integration API: foreign staff, documents, employers, decisions, permits, worklists.
+    "api:list_people": Route("GET", anonymous=(401,)),
+    "api:create_person": Route("POST", anonymous=(401,), json=True),
+    "api:get_person": Route("GET", lambda o: {"person_id": o["person"].pk}, PERSON, anonymous=(401,)),
+    "api:update_person": Route(
+        "PATCH", lambda o: {"person_id": o["person"].pk}, UPLOADER, json=True, body={"phone": "+86 1"}
+    ),
+    "api:start_employment": Route(
+        "POST", lambda o: {"person_id": o["person"].pk}, HR, json=True, body={"position": "x"}
+    ),
+    "api:list_person_documents": Route("GET", lambda o: {"person_id": o["person"].pk}, PERSON),
+    "api:upload_person_document": Route(
+        "POST",
+        lambda o: {"person_id": o["person"].pk},
+        UPLOADER,
+        body={"document_type": "passport", "file": _Upload("passport.pdf")},
+    ),
+    "api:get_document": Route("GET", lambda o: {"document_id": o["document"].pk}, PERSON),
+    "api:download_document": Route("GET", lambda o: {"document_id": o["document"].pk}, PERSON),
+    "api:report_change": Route(
+        "POST",
+        lambda o: {"person_id": o["person"].pk},
+        HR,
+        json=True,
+        body={"items": ["position"], "change_date": "2026-01-05", "position": "x"},
+    ),
+    "api:report_departure": Route(
+        "POST",
+        lambda o: {"person_id": o["person"].pk},
+        HR,
+        json=True,
+        body={"employment_end_date": "2026-01-05", "reason": "resigned"},
+    ),
+    "api:list_employers": Route("GET", anonymous=(401,)),
+    "api:get_employer": Route("GET", lambda o: {"employer_id": o["employer"].pk}, HR, anonymous=(401,)),
+    "api:list_staff": Route("GET", lambda o: {"employer_id": o["employer"].pk}, HR),
+    "api:list_employer_documents": Route("GET", lambda o: {"employer_id": o["employer"].pk}, HR),
+    "api:upload_employer_document": Route(
+        "POST",
+        lambda o: {"employer_id": o["employer"].pk},
+        HR,
+        body={"document_type": "business_licence", "file": _Upload("licence.pdf")},
+    ),
+    "api:case_decisions": Route("GET", case, CASE),
+    "api:case_permits": Route("GET", case, CASE),
+    "api:worklist": Route("GET", lambda o: {"role": "reviewer"}, anonymous=(401,)),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).

@@ -152,3 +152,18 @@ def install(api: NinjaAPI) -> None:
         return error_response(
             api, request, status=exc.status_code, code=codes.get(exc.status_code, "error"), message=str(exc)
         )
+
+
+# The error answers every signed-in operation may give, for the OpenAPI document.
+ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 412, 422, 428, 429), ErrorResponse)
+# The error answers of the public operations (no sign-in, no stored state to conflict with).
+PUBLIC_ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 422, 429), ErrorResponse)
+
+
+def upload_refused(exc: DjangoValidationError, field: str = "file") -> ApiError:
+    """A refused upload (``onewindow.lib.uploads``) as a 422 naming the file field."""
+    if hasattr(exc, "error_dict"):
+        fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+    else:
+        fields = {field: [str(m) for m in exc.messages]}
+    return ApiError(422, "invalid", _("Some fields are not valid."), fields)

@@ -28,6 +28,8 @@ ROUTERS: list[tuple[str, str]] = [
     ("/", "onewindow.cases.api.router"),
     ("/eligibility/", "onewindow.eligibility.api.router"),
     ("/permits/", "onewindow.permits.api.router"),
+    ("/", "onewindow.people.api.router"),
+    ("/", "onewindow.employers.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:
