@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "onewindow.notifications",
     "onewindow.registry",
     "onewindow.api",
+    "onewindow.webhooks",
     "onewindow.front",
 ]
 

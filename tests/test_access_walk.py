@@ -248,6 +248,16 @@ ROUTES: dict[str, Route] = {
     "api:case_decisions": Route("GET", case, CASE),
     "api:case_permits": Route("GET", case, CASE),
     "api:worklist": Route("GET", lambda o: {"role": "reviewer"}, anonymous=(401,)),
+    # API tokens, service accounts and webhooks (objects from _add_api_objects).
+    "tokens:list": Route("GET"),
+    "tokens:service_accounts": Route("GET"),
+    "tokens:revoke": Route("POST", lambda o: {"pk": o["token"].pk}, HR),
+    "tokens:service_account": Route("GET", lambda o: {"pk": o["service_account"].pk}, HR),
+    "tokens:disable_service_account": Route("POST", lambda o: {"pk": o["service_account"].pk}, HR),
+    "webhooks:list": Route("GET"),
+    "webhooks:detail": Route("GET", lambda o: {"pk": o["webhook"].pk}, HR),
+    "webhooks:disable": Route("POST", lambda o: {"pk": o["webhook"].pk}, HR),
+    "webhooks:retry": Route("POST", lambda o: {"pk": o["webhook"].pk, "delivery_pk": o["delivery"].pk}, HR),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).
@@ -361,6 +371,28 @@ def _add_registry_objects(world: World, objects: dict[str, dict[str, Any]]) -> N
             objects[area]["notice"] = do_publish_notice(notice, actor=officer)
 
 
+def _add_api_objects(world: World, objects: dict[str, dict[str, Any]]) -> None:
+    """Each employer's service account with a token, and a webhook endpoint with a delivery."""
+    from onewindow.api.actions import do_create_service_account
+    from onewindow.api.models import ApiToken
+    from onewindow.api.tokens import do_create_token
+    from onewindow.webhooks.actions import do_create_endpoint
+    from onewindow.webhooks.models import Delivery
+
+    for area, employer, hr in (("own", "robotics", world.alice), ("other", "lab", world.olga)):
+        account = do_create_service_account(actor=hr, name="HR system", employer=world.employers[employer])
+        token, _secret = do_create_token(
+            actor=hr, owner=account.user, name="t", scope=ApiToken.Scope.READ, kind=ApiToken.Kind.SERVICE
+        )
+        endpoint, _secret = do_create_endpoint(
+            actor=hr, employer=world.employers[employer], url="https://hr.example.com/hook"
+        )
+        delivery = Delivery.objects.create(
+            endpoint=endpoint, event_id=0, event_type="case.submit", payload={}, state=Delivery.State.FAILED
+        )
+        objects[area].update(service_account=account, token=token, webhook=endpoint, delivery=delivery)
+
+
 def _request(client: Client, route: Route, url: str) -> int:
     """Send the request in a transaction that is rolled back: the walk changes nothing."""
     with transaction.atomic():
@@ -381,6 +413,7 @@ def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
     world = build_world()
     objects = _objects(world)
     _add_registry_objects(world, objects)
+    _add_api_objects(world, objects)
     clients = {}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])
