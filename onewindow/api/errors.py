@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -21,9 +21,13 @@ from onewindow.cases.workflow import TransitionRefused
 
 
 class ErrorBody(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]] = {}
+    code: str = Field(examples=["invalid"], description="Stable, for programs: invalid, not_found …")
+    message: str = Field(examples=["Some fields are not valid."], description="For people, translated.")
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict,
+        examples=[{"position": ["This field is required."]}],
+        description="Messages per field, by the field's JSON path.",
+    )
 
 
 class ErrorResponse(Schema):

@@ -2,24 +2,61 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
 from onewindow.api import errors
+from onewindow.api.throttle import ApiThrottle
 
 DESCRIPTION = """
-OneWindow's API for employers' HR systems and the exit-entry office.
+OneWindow's API for employers' HR systems and the exit-entry office (see `docs/api.md`).
 
-Every error has the shape `{"error": {"code", "message", "fields"}}`, in the
-language of `Accept-Language` (English or Simplified Chinese).
+* **Authentication**: `Authorization: Bearer ow_…` with an API token (created on the
+  *API tokens* page), or a signed-in browser session with its CSRF token in `X-CSRFToken`.
+* **Errors** have one shape, `{"error": {"code", "message", "fields"}}`, in the language of
+  `Accept-Language` (English or Simplified Chinese).
+* **Idempotency**: every creating `POST` accepts `Idempotency-Key`; a retry gets the first answer.
+* **Concurrency**: reads return an `ETag`; updates require it in `If-Match` (412 when stale).
+* **Pagination**: lists return `next_cursor`; pass it as `?cursor=`.
+* **Rate limit**: each token (or client address) has a budget per minute; beyond it, 429 with
+  `Retry-After`.
 """
 
-api = NinjaAPI(
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "TokenAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "ow_<prefix>_<secret>",
+        "description": "An API token (personal or a service account's), scoped read or write.",
+    },
+    "SessionAuth": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sessionid",
+        "description": "A signed-in browser session; writes also need the CSRF token in `X-CSRFToken`.",
+    },
+}
+
+
+class OneWindowApi(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        for name, details in SECURITY_SCHEMES.items():
+            if name in schemes:
+                schemes[name] = details
+        return schema
+
+
+api = OneWindowApi(
     title="OneWindow API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     docs_url="/docs",
+    throttle=[ApiThrottle()],
 )
 errors.install(api)
 

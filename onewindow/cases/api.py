@@ -68,7 +68,9 @@ class StationRef(Schema):
 class DecisionOut(Schema):
     authority: Literal["work_permit", "residence_permit"]
     outcome: Literal["approved", "refused"]
-    reasons: list[dict[str, str]]
+    reasons: list[dict[str, str]] = Field(
+        examples=[[{"code": "criteria_met", "reason": "…", "legal_basis": "…"}]]
+    )
     reasoning: str
     valid_from: dt.date | None
     valid_until: dt.date | None
@@ -160,7 +162,7 @@ class CaseCreate(Strict):
 
 
 class CaseUpdate(Strict):
-    position: str | None = Field(default=None, min_length=1, max_length=150)
+    position: str | None = Field(default=None, min_length=1, max_length=150, examples=["Lead engineer"])
     category: Literal["", "A", "B", "C"] | None = None
     annual_salary_cny: int | None = Field(default=None, ge=0, le=100_000_000)
     work_start: dt.date | None = None
@@ -169,8 +171,10 @@ class CaseUpdate(Strict):
 
 
 class CorrectionItem(Strict):
-    text: str = Field(min_length=1, max_length=2000)
-    document_type: str = Field(default="", max_length=40)
+    text: str = Field(
+        min_length=1, max_length=2000, examples=["The degree certificate is not authenticated."]
+    )
+    document_type: str = Field(default="", max_length=40, examples=["degree"])
 
 
 class CorrectionsIn(Strict):
@@ -178,22 +182,24 @@ class CorrectionsIn(Strict):
 
 
 class ReasonIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(
+        min_length=1, max_length=2000, examples=["The employer is not in this station's area."]
+    )
 
 
 class AnswerIn(Strict):
-    answer: str = Field(min_length=1, max_length=4000)
+    answer: str = Field(min_length=1, max_length=4000, examples=["The authenticated degree is uploaded."])
 
 
 class EntryIn(Strict):
-    entry_date: dt.date
+    entry_date: dt.date = Field(examples=["2026-11-20"])
 
 
 class DecisionIn(Strict):
     authority: Literal["work_permit", "residence_permit"]
     outcome: Literal["approved", "refused"]
-    reason_codes: list[str] = Field(min_length=1)
-    reasoning: str = Field(default="", max_length=4000)
+    reason_codes: list[str] = Field(min_length=1, examples=[["criteria_met"]])
+    reasoning: str = Field(default="", max_length=4000, examples=["All criteria of category B are met."])
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     fee_cny: int = Field(default=0, ge=0, le=10_000)
@@ -525,7 +531,7 @@ def decide_case(
 
 
 class EventOut(Schema):
-    action: str
+    action: str = Field(examples=["case.submit"])
     from_status: str
     to_status: str
     occurred_at: dt.datetime

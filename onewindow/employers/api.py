@@ -39,7 +39,7 @@ class StaffMember(Schema):
     family_name: str
     given_names: str
     nationality: str
-    position: str
+    position: str = Field(examples=["Robotics engineer"])
     started_on: dt.date | None
 
 

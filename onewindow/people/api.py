@@ -59,7 +59,7 @@ class EmploymentOut(Schema):
     id: int
     employer_id: int
     employer_name: str
-    position: str
+    position: str = Field(examples=["Robotics engineer"])
     started_on: dt.date | None
     ended_on: dt.date | None
 
@@ -132,7 +132,7 @@ class PersonUpdate(Strict):
     passport_number: str | None = Field(default=None, min_length=3, max_length=30)
     passport_expiry: dt.date | None = None
     residential_address: str | None = Field(default=None, min_length=1, max_length=300)
-    phone: str | None = Field(default=None, min_length=3, max_length=40)
+    phone: str | None = Field(default=None, min_length=3, max_length=40, examples=["+86 139 0000 2222"])
     email: str | None = Field(default=None, max_length=254)
     language: Literal["en", "zh-hans"] | None = None
 
@@ -141,8 +141,8 @@ class EmploymentCreate(Strict):
     employer_id: int | None = Field(
         default=None, description="Your employer; may be left out if you are HR of only one."
     )
-    position: str = Field(min_length=1, max_length=150)
-    started_on: dt.date | None = None
+    position: str = Field(min_length=1, max_length=150, examples=["Robotics engineer"])
+    started_on: dt.date | None = Field(default=None, examples=["2026-12-01"])
 
 
 class DocumentOut(Schema):
@@ -155,14 +155,14 @@ class DocumentOut(Schema):
     sha256: str
     size: int
     content_type: Literal["application/pdf", "image/jpeg", "image/png"]
-    original_name: str
+    original_name: str = Field(examples=["passport.pdf"])
     uploaded_at: dt.datetime
     content_removed: bool = Field(description="The content was removed under the retention rules.")
     download_url: str | None
 
 
 class DocumentMeta(Schema):
-    document_type: DocumentTypeName  # type: ignore[valid-type]
+    document_type: DocumentTypeName = Field(examples=["passport"])  # type: ignore[valid-type]
     issued_on: dt.date | None = None
     expires_on: dt.date | None = None
     issued_abroad: bool = False
@@ -172,8 +172,10 @@ class DocumentMeta(Schema):
 class ChangeReport(Strict):
     """A change of a permit holder's particulars, reported within 10 working days."""
 
-    items: list[Literal["name", "passport", "position", "category"]] = Field(min_length=1)
-    change_date: dt.date
+    items: list[Literal["name", "passport", "position", "category"]] = Field(
+        min_length=1, examples=[["position"]]
+    )
+    change_date: dt.date = Field(examples=["2026-11-20"])
     position: str = Field(min_length=1, max_length=150, description="The position after the change.")
     new_family_name: str = Field(default="", max_length=100)
     new_passport_number: str = Field(default="", max_length=30)
@@ -185,7 +187,7 @@ class ChangeReport(Strict):
 class DepartureReport(Strict):
     """The end of a permit holder's employment: the permit's cancellation."""
 
-    employment_end_date: dt.date
+    employment_end_date: dt.date = Field(examples=["2026-11-20"])
     reason: Literal["contract_ended", "resigned", "dismissed", "deceased", "other"]
     submit: bool = Field(default=True, description="Submit at once (else leave a draft).")
 
@@ -445,7 +447,7 @@ def get_document(request: AuthedRequest, document_id: int) -> dict[str, Any]:
 
 @router.get(
     "/documents/{document_id}/content",
-    response={200: bytes, **ERRORS},
+    response=ERRORS,
     summary="Download a document's content (logged in the access log)",
     openapi_extra={
         "responses": {
