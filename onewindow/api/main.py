@@ -40,6 +40,22 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
 }
 
 
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": "The ETag of the resource as last read; a stale one gets 412 and changes nothing.",
+    "schema": {"type": "string", "examples": ['"42-3"']},
+}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any unique string (a UUID): a retry with the same key and body gets the first answer.",
+    "schema": {"type": "string", "maxLength": 200, "examples": ["3f1c0b9e-6a53-4a57-9d8e-5c0f1f2b7a10"]},
+}
+
+
 class OneWindowApi(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -47,6 +63,14 @@ class OneWindowApi(NinjaAPI):
         for name, details in SECURITY_SCHEMES.items():
             if name in schemes:
                 schemes[name] = details
+        # The headers the middleware and the preconditions read: documented on each operation.
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                parameters = operation.setdefault("parameters", [])
+                if operation.get("summary", "").endswith("(If-Match)"):
+                    parameters.append(IF_MATCH)
+                if method == "post" and operation.get("security") and 201 in operation["responses"]:
+                    parameters.append(IDEMPOTENCY_KEY)
         return schema
 
 

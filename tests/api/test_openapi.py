@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-
 SIGNED_IN_ERRORS = {"401", "403", "404", "409", "412", "422", "429"}
 PUBLIC_ERRORS = {"429"}
 ERROR_REF = "#/components/schemas/ErrorResponse"
@@ -83,6 +82,11 @@ def test_every_operation_is_documented_completely(schema: dict[str, Any]) -> Non
             ref = responses.get(code, {}).get("content", {}).get("application/json", {}).get("schema", {})
             if ref.get("$ref") != ERROR_REF:
                 problems.append(f"{name}: no error schema for {code}")
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        if name.startswith("PATCH") and "If-Match" not in headers:
+            problems.append(f"{name}: an update without the If-Match header")
+        if signed_in and "201" in responses and "Idempotency-Key" not in headers:
+            problems.append(f"{name}: a creating POST without the Idempotency-Key header")
         body = operation.get("requestBody", {}).get("content", {})
         for media, content in body.items():
             if not _has_example(schema, content["schema"]):

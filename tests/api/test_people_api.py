@@ -222,3 +222,17 @@ class TestReports:
         assert refused.status_code == 422
         assert not Application.objects.filter(person=without_permit).exists()
         assert api_as(world.olga).post(f"/people/{holder.pk}/changes", body).status_code == 404
+
+
+def test_a_report_dated_centuries_ago_is_refused_at_once(world: World, api_as: ApiAs) -> None:
+    """Found by the fuzzing: counting working days back to year 1 took seconds per request."""
+    import time
+
+    holder = world.application(stage="completed").person
+    started = time.monotonic()
+    response = api_as(world.alice).post(
+        f"/people/{holder.pk}/departures", {"employment_end_date": "0001-01-01", "reason": "resigned"}
+    )
+    assert time.monotonic() - started < 2
+    assert response.status_code == 422
+    assert "employment_end_date" in response.json()["error"]["fields"]
