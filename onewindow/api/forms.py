@@ -35,5 +35,5 @@ class ServiceAccountForm(StyledForm):
     employer = forms.TypedChoiceField(label=_("Employer"), coerce=int)
 
     def __init__(self, *args: object, employers: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["employer"].choices = employers  # type: ignore[attr-defined]

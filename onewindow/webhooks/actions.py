@@ -132,9 +132,9 @@ def payload_for(event: Event) -> dict[str, Any]:
 
 def on_event(event: Event, seq: int) -> None:
     """The stream handler: queue a delivery of a case event to each active endpoint of its employer."""
-    if event.application_id is None or event.action.endswith(_NOT_EVENTS):
-        return
     application = event.application
+    if application is None or event.action.endswith(_NOT_EVENTS):
+        return
     endpoints = Endpoint.objects.filter(employer_id=application.employer_id, disabled_at__isnull=True)
     for endpoint in endpoints:
         delivery = Delivery(endpoint=endpoint, event_id=event.pk, event_type=event.action, payload={})
