@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "onewindow.registry",
     "onewindow.supervision",
     "onewindow.api",
+    "onewindow.webhooks",
     "onewindow.front",
 ]
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("inbox/", include("onewindow.notifications.urls")),
     path("registry/", include("onewindow.registry.urls")),
     path("supervision/", include("onewindow.supervision.urls")),
+    path("api-tokens/", include("onewindow.api.urls")),
+    path("webhooks/", include("onewindow.webhooks.urls")),
     # The address in every permit's QR code: public, short, no trailing slash.
     path("verify/<str:token>", permit_views.verify_page, name="verify"),
     path("", include("onewindow.front.urls")),

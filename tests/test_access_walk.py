@@ -89,6 +89,18 @@ def token(objects: dict[str, Any]) -> str:
 
 
 OPEN = (200,)
+
+
+class _Upload:
+    """A file for multipart routes that every persona's request reads afresh."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def read(self) -> bytes:
+        return samples.pdf()
+
+
 # A well-formed body, so that the walk reaches the access check rather than the validation.
 DECISION = {
     "authority": "work_permit",
@@ -272,6 +284,62 @@ ROUTES: dict[str, Route] = {
     "supervision:officer_export": Route(
         "POST", lambda o: {"user_id": o["officer"].pk}, reach("frank", "frank")
     ),
+    # The integration API: foreign staff, documents, employers, decisions, permits, worklists.
+    "api:list_people": Route("GET", anonymous=(401,)),
+    "api:create_person": Route("POST", anonymous=(401,), json=True),
+    "api:get_person": Route("GET", lambda o: {"person_id": o["person"].pk}, PERSON, anonymous=(401,)),
+    "api:update_person": Route(
+        "PATCH", lambda o: {"person_id": o["person"].pk}, UPLOADER, json=True, body={"phone": "+86 1"}
+    ),
+    "api:start_employment": Route(
+        "POST", lambda o: {"person_id": o["person"].pk}, HR, json=True, body={"position": "x"}
+    ),
+    "api:list_person_documents": Route("GET", lambda o: {"person_id": o["person"].pk}, PERSON),
+    "api:upload_person_document": Route(
+        "POST",
+        lambda o: {"person_id": o["person"].pk},
+        UPLOADER,
+        body={"document_type": "passport", "file": _Upload("passport.pdf")},
+    ),
+    "api:get_document": Route("GET", lambda o: {"document_id": o["document"].pk}, PERSON),
+    "api:download_document": Route("GET", lambda o: {"document_id": o["document"].pk}, PERSON),
+    "api:report_change": Route(
+        "POST",
+        lambda o: {"person_id": o["person"].pk},
+        HR,
+        json=True,
+        body={"items": ["position"], "change_date": "2026-01-05", "position": "x"},
+    ),
+    "api:report_departure": Route(
+        "POST",
+        lambda o: {"person_id": o["person"].pk},
+        HR,
+        json=True,
+        body={"employment_end_date": "2026-01-05", "reason": "resigned"},
+    ),
+    "api:list_employers": Route("GET", anonymous=(401,)),
+    "api:get_employer": Route("GET", lambda o: {"employer_id": o["employer"].pk}, HR, anonymous=(401,)),
+    "api:list_staff": Route("GET", lambda o: {"employer_id": o["employer"].pk}, HR),
+    "api:list_employer_documents": Route("GET", lambda o: {"employer_id": o["employer"].pk}, HR),
+    "api:upload_employer_document": Route(
+        "POST",
+        lambda o: {"employer_id": o["employer"].pk},
+        HR,
+        body={"document_type": "business_licence", "file": _Upload("licence.pdf")},
+    ),
+    "api:case_decisions": Route("GET", case, CASE),
+    "api:case_permits": Route("GET", case, CASE),
+    "api:worklist": Route("GET", lambda o: {"role": "reviewer"}, anonymous=(401,)),
+    # API tokens, service accounts and webhooks (objects from _add_api_objects).
+    "tokens:list": Route("GET"),
+    "tokens:service_accounts": Route("GET"),
+    "tokens:revoke": Route("POST", lambda o: {"pk": o["token"].pk}, HR),
+    "tokens:service_account": Route("GET", lambda o: {"pk": o["service_account"].pk}, HR),
+    "tokens:disable_service_account": Route("POST", lambda o: {"pk": o["service_account"].pk}, HR),
+    "webhooks:list": Route("GET"),
+    "webhooks:detail": Route("GET", lambda o: {"pk": o["webhook"].pk}, HR),
+    "webhooks:disable": Route("POST", lambda o: {"pk": o["webhook"].pk}, HR),
+    "webhooks:retry": Route("POST", lambda o: {"pk": o["webhook"].pk, "delivery_pk": o["delivery"].pk}, HR),
 }
 
 # Routes that are not OneWindow's own pages (the Django admin has its own permission system).
@@ -412,6 +480,28 @@ def _add_visit_objects(world: World, objects: dict[str, dict[str, Any]]) -> None
         objects[area].update({"due_case": due, "appointment": appointment, "ticket": ticket, "visit": visit})
 
 
+def _add_api_objects(world: World, objects: dict[str, dict[str, Any]]) -> None:
+    """Each employer's service account with a token, and a webhook endpoint with a delivery."""
+    from onewindow.api.actions import do_create_service_account
+    from onewindow.api.models import ApiToken
+    from onewindow.api.tokens import do_create_token
+    from onewindow.webhooks.actions import do_create_endpoint
+    from onewindow.webhooks.models import Delivery
+
+    for area, employer, hr in (("own", "robotics", world.alice), ("other", "lab", world.olga)):
+        account = do_create_service_account(actor=hr, name="HR system", employer=world.employers[employer])
+        token, _secret = do_create_token(
+            actor=hr, owner=account.user, name="t", scope=ApiToken.Scope.READ, kind=ApiToken.Kind.SERVICE
+        )
+        endpoint, _secret = do_create_endpoint(
+            actor=hr, employer=world.employers[employer], url="https://hr.example.com/hook"
+        )
+        delivery = Delivery.objects.create(
+            endpoint=endpoint, event_id=0, event_type="case.submit", payload={}, state=Delivery.State.FAILED
+        )
+        objects[area].update(service_account=account, token=token, webhook=endpoint, delivery=delivery)
+
+
 def _request(client: Client, route: Route, url: str) -> int:
     """Send the request in a transaction that is rolled back: the walk changes nothing."""
     with transaction.atomic():
@@ -434,6 +524,7 @@ def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
     _add_registry_objects(world, objects)
     _add_visit_objects(world, objects)
     add_supervision_objects(world, objects)
+    _add_api_objects(world, objects)
     clients = {}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])

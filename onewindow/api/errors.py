@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -21,9 +21,13 @@ from onewindow.cases.workflow import TransitionRefused
 
 
 class ErrorBody(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]] = {}
+    code: str = Field(examples=["invalid"], description="Stable, for programs: invalid, not_found …")
+    message: str = Field(examples=["Some fields are not valid."], description="For people, translated.")
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict,
+        examples=[{"position": ["This field is required."]}],
+        description="Messages per field, by the field's JSON path.",
+    )
 
 
 class ErrorResponse(Schema):
@@ -152,3 +156,18 @@ def install(api: NinjaAPI) -> None:
         return error_response(
             api, request, status=exc.status_code, code=codes.get(exc.status_code, "error"), message=str(exc)
         )
+
+
+# The error answers every signed-in operation may give, for the OpenAPI document.
+ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 412, 422, 428, 429), ErrorResponse)
+# The error answers of the public operations (no sign-in, no stored state to conflict with).
+PUBLIC_ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 422, 429), ErrorResponse)
+
+
+def upload_refused(exc: DjangoValidationError, field: str = "file") -> ApiError:
+    """A refused upload (``onewindow.lib.uploads``) as a 422 naming the file field."""
+    if hasattr(exc, "error_dict"):
+        fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+    else:
+        fields = {field: [str(m) for m in exc.messages]}
+    return ApiError(422, "invalid", _("Some fields are not valid."), fields)

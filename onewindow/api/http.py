@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -56,7 +56,12 @@ def page_by_created[M: Model](
     queryset = queryset.order_by("-created_at", "-id")
     if cursor:
         created, pk = _decode(cursor)
-        moment = dt.datetime.fromisoformat(created)
+        try:
+            moment = dt.datetime.fromisoformat(created)
+        except (TypeError, ValueError) as exc:
+            raise ApiError(400, "bad_cursor", _("The cursor is not valid; start again without one.")) from exc
+        if not isinstance(pk, int):
+            raise ApiError(400, "bad_cursor", _("The cursor is not valid; start again without one."))
         queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
     rows = list(queryset[: limit + 1])
     next_cursor = None
@@ -64,4 +69,33 @@ def page_by_created[M: Model](
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = _encode([last.created_at, last.pk])  # type: ignore[attr-defined]
+    return rows, next_cursor
+
+
+def page_by_due[M: Model](
+    queryset: QuerySet[M], *, cursor: str | None, limit: int
+) -> tuple[list[M], str | None]:
+    """Soonest deadline first (cases without one last), keyset-paginated on (due_on, id)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    queryset = queryset.order_by(F("due_on").asc(nulls_last=True), "id")
+    if cursor:
+        due, pk = _decode(cursor)
+        if not isinstance(pk, int):
+            raise ApiError(400, "bad_cursor", _("The cursor is not valid; start again without one."))
+        if due is None:
+            queryset = queryset.filter(due_on__isnull=True, id__gt=pk)
+        else:
+            try:
+                day = dt.date.fromisoformat(due)
+            except (TypeError, ValueError) as exc:
+                raise ApiError(
+                    400, "bad_cursor", _("The cursor is not valid; start again without one.")
+                ) from exc
+            queryset = queryset.filter(Q(due_on__gt=day) | Q(due_on=day, id__gt=pk) | Q(due_on__isnull=True))
+    rows = list(queryset[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode([last.due_on, last.pk])  # type: ignore[attr-defined]
     return rows, next_cursor

@@ -85,3 +85,41 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class ServiceAccount(models.Model):
+    """A user that is a system, not a person: an employer's HR system or the exit-entry office's.
+
+    It signs in only with API tokens (no password, no second factor) and acts
+    with its memberships like any user: an employer's service account holds
+    the HR role of that employer, an office's the staff role it is given.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_account"
+    )
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="service_accounts"
+    )
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="service_accounts"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employer__isnull=False, office__isnull=True)
+                | Q(employer__isnull=True, office__isnull=False),
+                name="service_account_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.user.full_name

@@ -29,7 +29,7 @@ def _hash(secret: str) -> str:
 @transaction.atomic
 def do_create_token(
     *,
-    actor: User,
+    actor: User | None,
     owner: User,
     name: str,
     scope: ApiToken.Scope,
@@ -60,7 +60,7 @@ def do_create_token(
 
 
 @transaction.atomic
-def do_revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
+def do_revoke_token(token: ApiToken, *, actor: User | None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import ConfigDict
@@ -14,7 +15,7 @@ from pydantic import ConfigDict
 from onewindow.accounts.authn import is_freshly_authenticated
 from onewindow.accounts.scopes import scope_of
 from onewindow.api.auth import AUTH
-from onewindow.api.errors import ApiError, ErrorResponse
+from onewindow.api.errors import ERRORS, ApiError
 from onewindow.api.http import DEFAULT_LIMIT, page_by_created, require_if_match, with_etag
 from onewindow.cases import deadlines, reasons, workflow
 from onewindow.cases.access import access_application, visible_applications
@@ -36,16 +37,6 @@ from onewindow.people.access import access_person
 
 router = Router(tags=["applications"], auth=AUTH)
 
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorResponse,
-    401: ErrorResponse,
-    403: ErrorResponse,
-    404: ErrorResponse,
-    409: ErrorResponse,
-    412: ErrorResponse,
-    422: ErrorResponse,
-    428: ErrorResponse,
-}
 
 KindName = Literal[
     "short_term", "notification_letter", "new_in_china", "extension", "change", "cancellation", "reissue"
@@ -77,7 +68,9 @@ class StationRef(Schema):
 class DecisionOut(Schema):
     authority: Literal["work_permit", "residence_permit"]
     outcome: Literal["approved", "refused"]
-    reasons: list[dict[str, str]]
+    reasons: list[dict[str, str]] = Field(
+        examples=[[{"code": "criteria_met", "reason": "…", "legal_basis": "…"}]]
+    )
     reasoning: str
     valid_from: dt.date | None
     valid_until: dt.date | None
@@ -169,7 +162,7 @@ class CaseCreate(Strict):
 
 
 class CaseUpdate(Strict):
-    position: str | None = Field(default=None, min_length=1, max_length=150)
+    position: str | None = Field(default=None, min_length=1, max_length=150, examples=["Lead engineer"])
     category: Literal["", "A", "B", "C"] | None = None
     annual_salary_cny: int | None = Field(default=None, ge=0, le=100_000_000)
     work_start: dt.date | None = None
@@ -178,8 +171,10 @@ class CaseUpdate(Strict):
 
 
 class CorrectionItem(Strict):
-    text: str = Field(min_length=1, max_length=2000)
-    document_type: str = Field(default="", max_length=40)
+    text: str = Field(
+        min_length=1, max_length=2000, examples=["The degree certificate is not authenticated."]
+    )
+    document_type: str = Field(default="", max_length=40, examples=["degree"])
 
 
 class CorrectionsIn(Strict):
@@ -187,22 +182,24 @@ class CorrectionsIn(Strict):
 
 
 class ReasonIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(
+        min_length=1, max_length=2000, examples=["The employer is not in this station's area."]
+    )
 
 
 class AnswerIn(Strict):
-    answer: str = Field(min_length=1, max_length=4000)
+    answer: str = Field(min_length=1, max_length=4000, examples=["The authenticated degree is uploaded."])
 
 
 class EntryIn(Strict):
-    entry_date: dt.date
+    entry_date: dt.date = Field(examples=["2026-11-20"])
 
 
 class DecisionIn(Strict):
     authority: Literal["work_permit", "residence_permit"]
     outcome: Literal["approved", "refused"]
-    reason_codes: list[str] = Field(min_length=1)
-    reasoning: str = Field(default="", max_length=4000)
+    reason_codes: list[str] = Field(min_length=1, examples=[["criteria_met"]])
+    reasoning: str = Field(default="", max_length=4000, examples=["All criteria of category B are met."])
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     fee_cny: int = Field(default=0, ge=0, le=10_000)
@@ -293,6 +290,9 @@ def _respond(request: AuthedRequest, response: HttpResponse, application: Applic
     return _detail(request, application)
 
 
+respond_case = _respond
+
+
 def _fresh(request: AuthedRequest) -> bool:
     """Decisions and issuance need a fresh sign-in: a token is a fresh credential on every call;
     a browser session must have re-authenticated on the web pages."""
@@ -330,7 +330,7 @@ def create_case(
         person.employments.current().filter(employer_id__in=employers).select_related("employer").first()
     )
     if employment is None:
-        raise ApiError(404, "not_found", "Not found.")
+        raise ApiError(404, "not_found", _("Not found."))
     application = do_create_application(
         actor=request.user,
         employer=employment.employer,
@@ -512,7 +512,7 @@ def decide_case(
     application = _guarded(request, reference)
     unknown = [code for code in payload.reason_codes if code not in reasons.REASONS]
     if unknown:
-        raise ApiError(422, "invalid", "Unknown reason codes.", {"reason_codes": [", ".join(unknown)]})
+        raise ApiError(422, "invalid", _("Unknown reason codes."), {"reason_codes": [", ".join(unknown)]})
     do_record_decision(
         application,
         actor=request.user,
@@ -531,7 +531,7 @@ def decide_case(
 
 
 class EventOut(Schema):
-    action: str
+    action: str = Field(examples=["case.submit"])
     from_status: str
     to_status: str
     occurred_at: dt.datetime
@@ -557,3 +557,124 @@ def case_events(request: AuthedRequest, reference: str) -> list[dict[str, Any]]:
         }
         for event in timeline(application)
     ]
+
+
+# --- Decisions, permits and worklists ------------------------------------------------------------
+
+
+class PermitOut(Schema):
+    number: str = Field(examples=["440300202600012"])
+    status: Literal["active", "cancelled", "revoked", "superseded"]
+    category: str
+    position: str
+    valid_from: dt.date
+    valid_until: dt.date
+    issued_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+class ResidencePermitOut(Schema):
+    number: str
+    valid_from: dt.date
+    valid_until: dt.date
+    fee_cny: int
+    handed_over_at: dt.datetime
+
+
+class CasePermitsOut(Schema):
+    work_permit: PermitOut | None = Field(description="The work permit this case issued, if any.")
+    residence_permit: ResidencePermitOut | None = Field(
+        description="The work-type residence permit handed over in this case, if any."
+    )
+
+
+WorklistRole = Literal["window_officer", "reviewer", "immigration_officer", "supervisor"]
+
+
+class WorklistFilters(Schema):
+    status: StatusName | None = None  # type: ignore[valid-type]
+    kind: KindName | None = None
+    submitted_after: dt.date | None = None
+    submitted_before: dt.date | None = None
+    due_before: dt.date | None = None
+    office: str | None = Field(default=None, description="Code of the station handling the case.")
+    cursor: str | None = None
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=200)
+
+
+@router.get(
+    "/cases/{reference}/decisions",
+    response={200: list[DecisionOut], **ERRORS},
+    summary="The decisions on an application, with their reasons and legal basis",
+)
+def case_decisions(request: AuthedRequest, reference: str) -> list[dict[str, Any]]:
+    application = access_application(request.user, reference)
+    return list(_detail(request, application)["decisions"])
+
+
+@router.get(
+    "/cases/{reference}/permits",
+    response={200: CasePermitsOut, **ERRORS},
+    summary="The work permit and residence permit an application issued",
+)
+def case_permits(request: AuthedRequest, reference: str) -> dict[str, Any]:
+    from onewindow.permits.models import Permit, ResidencePermit
+
+    application = access_application(request.user, reference)
+    permit = Permit.objects.filter(application=application).select_related("number").first()
+    residence = ResidencePermit.objects.filter(application=application).first()
+    return {
+        "work_permit": None
+        if permit is None
+        else {
+            "number": permit.number.number,
+            "status": permit.status,
+            "category": permit.category,
+            "position": permit.position,
+            "valid_from": permit.valid_from,
+            "valid_until": permit.valid_until,
+            "issued_at": permit.issued_at,
+            "ended_at": permit.ended_at,
+        },
+        "residence_permit": None
+        if residence is None
+        else {
+            "number": residence.number,
+            "valid_from": residence.valid_from,
+            "valid_until": residence.valid_until,
+            "fee_cny": residence.fee_cny,
+            "handed_over_at": residence.handed_over_at,
+        },
+    }
+
+
+@router.get(
+    "/worklists/{role}",
+    response={200: CasePage, **ERRORS},
+    tags=["worklists"],
+    summary="Open cases for one of your staff roles, soonest deadline first",
+)
+def worklist(request: AuthedRequest, role: WorklistRole, filters: Query[WorklistFilters]) -> dict[str, Any]:
+    """`immigration_officer` is the exit-entry office's residence-permit queue: the cases that
+    need a work-type residence permit. A role you do not hold gives 404."""
+    from onewindow.api.http import page_by_due
+    from onewindow.cases import selectors
+
+    if role not in scope_of(request.user).roles:
+        raise ApiError(404, "not_found", _("Not found."))
+    statuses = (Status(filters.status),) if filters.status else None
+    queryset = selectors.worklist(request.user, role, statuses=statuses)
+    if filters.status and Status(filters.status) not in selectors.WORKLIST_STATUSES.get(role, ()):
+        queryset = queryset.none()
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.office:
+        queryset = queryset.filter(station__code=filters.office)
+    if filters.submitted_after:
+        queryset = queryset.filter(submitted_at__date__gte=filters.submitted_after)
+    if filters.submitted_before:
+        queryset = queryset.filter(submitted_at__date__lte=filters.submitted_before)
+    if filters.due_before:
+        queryset = queryset.filter(due_on__lte=filters.due_before)
+    rows, next_cursor = page_by_due(queryset, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [_summary(row) for row in rows], "next_cursor": next_cursor}

@@ -35,6 +35,8 @@ EXTENSION_LATEST_DAYS = 30
 EXTENSION_MAX_YEARS = 1
 EXTENSION_MAX_YEARS_AFTER_THREE = 5
 REPORTING_WORKING_DAYS = 10
+# Older dates are refused: they are typing errors, and counting working days over centuries is slow.
+REPORTING_MAX_AGE = dt.timedelta(days=3653)
 NOTIFICATION_LETTER_MONTHS = 6
 ENTRY_VISIT_DAYS = 30
 
@@ -322,6 +324,8 @@ def _change(facts: Facts, out: _Collector) -> None:
         out.error("change_date", _("Give the date of the change."))
     elif changed_on > facts.today:
         out.error("change_date", _("A change is reported after it happened."))
+    elif changed_on < facts.today - REPORTING_MAX_AGE:
+        out.error("change_date", _("The date is more than ten years ago."))
     else:
         _reporting_duty(facts, changed_on, out, what=_("a change"))
 
@@ -334,6 +338,8 @@ def _cancellation(facts: Facts, out: _Collector) -> None:
         out.error("employment_end_date", _("Give the last day of employment."))
     elif ended > facts.today:
         out.error("employment_end_date", _("Cancel the permit once the employment has ended."))
+    elif ended < facts.today - REPORTING_MAX_AGE:
+        out.error("employment_end_date", _("The date is more than ten years ago."))
     else:
         _reporting_duty(facts, ended, out, what=_("a departure"))
 

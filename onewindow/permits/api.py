@@ -19,7 +19,10 @@ router = Router(tags=["permits"])
 
 
 class KeyOut(Schema):
-    kid: str = Field(description="8 hex digits: the first 4 bytes of SHA-256 over the raw public key")
+    kid: str = Field(
+        description="8 hex digits: the first 4 bytes of SHA-256 over the raw public key",
+        examples=["3f9a0c1e"],
+    )
     algorithm: str = Field(description="Always Ed25519")
     public_key: str = Field(description="The 32-byte raw public key, base64url without padding")
     state: str = Field(description="active (signs), retired (verifies only), withdrawn (reject it)")
@@ -78,7 +81,7 @@ class VerifyOut(Schema):
 
 @router.get(
     "/keys",
-    response=KeysOut,
+    response={200: KeysOut, 429: ErrorResponse},
     url_name="permits_keys",
     summary="Published keys for verifying permit QR codes offline",
 )

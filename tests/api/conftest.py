@@ -29,6 +29,10 @@ class ApiClient:
             **headers,
         )
 
+    def upload(self, path: str, data: dict[str, object], **headers: str) -> object:
+        """A multipart POST (files as ``SimpleUploadedFile`` values)."""
+        return self.client.post(f"/api/v1{path}", data=data, **self.auth, **headers)
+
     def patch(self, path: str, data: object, **headers: str) -> object:
         return self.client.patch(
             f"/api/v1{path}", data=data, content_type="application/json", **self.auth, **headers

@@ -18,6 +18,7 @@ from onewindow.notifications.reminders import send_appointment_reminders, send_e
 from onewindow.notifications.stream import consume
 from onewindow.people.reminders import send_document_reminders
 from onewindow.registry.actions import deliver_pending_notices
+from onewindow.webhooks import actions as webhook_actions
 
 REMINDER_INTERVAL_SECONDS = 600
 
@@ -29,6 +30,9 @@ def run_once(*, reminders: bool = True) -> dict[str, int]:
     done["notices"] = deliver_pending_notices()
     done["sent"], done["failed"] = send_due_emails()
     done["released"] = release_stuck_emails()
+    # Employers' webhooks: case events into the outbox, then the due deliveries out.
+    done["webhooks_queued"] = consume(webhook_actions.STREAM, webhook_actions.on_event)
+    done["webhooks_sent"], done["webhooks_failed"] = webhook_actions.send_due_deliveries()
     if reminders:
         # Kept documents expiring soon (people) and reporting duties coming due (employers).
         done["vault_reminders"] = send_document_reminders(timezone.localdate())
