@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "onewindow.registry",
     "onewindow.api",
     "onewindow.front",
+    "onewindow.scale",
 ]
 
 MIDDLEWARE = [
