@@ -375,5 +375,7 @@ ONEWINDOW_RETENTION_DAYS = {
 }
 # Cells below this count are suppressed in statistics shown outside the commission.
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
+# The benchmark's floor views (onewindow.scale): only for `make bench` on a loopback scratch server.
+ONEWINDOW_BENCH = env_bool("ONEWINDOW_BENCH", default=False)
 # Permit QR checks per client per minute (public page and API together).
 ONEWINDOW_VERIFY_RATE_LIMIT = env_int("ONEWINDOW_VERIFY_RATE_LIMIT", 30, minimum=1)
