@@ -290,7 +290,10 @@ def _detail(request: AuthedRequest, application: Application) -> dict[str, Any]:
 
 
 def _respond(request: AuthedRequest, response: HttpResponse, application: Application) -> dict[str, Any]:
-    application.refresh_from_db()
+    # One query brings back the row and what the answer shows of its person, employer and station.
+    application.refresh_from_db(
+        from_queryset=Application.objects.select_related("person", "employer", "station")
+    )
     with_etag(response, application.etag)
     return _detail(request, application)
 
