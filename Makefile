@@ -21,6 +21,9 @@ help:
 	@echo "make migrations-check  fail if models changed without a migration"
 	@echo "make messages          refresh and compile the translations"
 	@echo "make lock              re-pin requirements/*.txt from pyproject.toml"
+	@echo "make bench             load test on PostgreSQL (gunicorn + wrk) at 10k and BENCH_PERSONS persons, vs a floor"
+	@echo "make soak              60 s of mixed load at half the capacity: zero errors, every acknowledged submission once"
+	@echo "make drill             crash drill (kill -9 workers and server mid-submission) and dump/restore drill"
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -85,6 +88,24 @@ messages: $(VENV)/.dev-installed
 lock: $(VENV)/.dev-installed
 	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.13 --no-header -o requirements/base.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.13 --no-header -o requirements/dev.txt
+
+# Load measurements on PostgreSQL (scratch databases ow_bench_<N>; results under var/bench/).
+BENCH_PERSONS ?= 50000
+BENCH_ARGS ?=
+
+bench: setup
+	@scripts/ensure-postgres.sh
+	@scripts/ensure-wrk.sh
+	$(PY) -m onewindow.scale.bench run --persons $(BENCH_PERSONS) $(BENCH_ARGS)
+
+soak: setup
+	@scripts/ensure-postgres.sh
+	@scripts/ensure-wrk.sh
+	$(PY) -m onewindow.scale.bench soak --persons $(BENCH_PERSONS) $(BENCH_ARGS)
+
+drill: setup
+	@scripts/ensure-postgres.sh
+	$(PY) -m onewindow.scale.bench drill --persons $(BENCH_PERSONS) $(BENCH_ARGS)
 
 worker: setup
 	$(PY) manage.py worker

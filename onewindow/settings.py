@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "onewindow.api",
     "onewindow.webhooks",
     "onewindow.front",
+    "onewindow.scale",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,8 @@ ONEWINDOW_RETENTION_DAYS = {
 ONEWINDOW_SMALL_COUNT_THRESHOLD = env_int("ONEWINDOW_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Countersigned cases without a major finding an intern needs before the mentor can certify them.
 ONEWINDOW_CERTIFICATION_CASES = env_int("ONEWINDOW_CERTIFICATION_CASES", 10, minimum=1)
+# The benchmark's floor views (onewindow.scale): only for `make bench` on a loopback scratch server.
+ONEWINDOW_BENCH = env_bool("ONEWINDOW_BENCH", default=False)
 # Permit QR checks per client per minute (public page and API together).
 ONEWINDOW_VERIFY_RATE_LIMIT = env_int("ONEWINDOW_VERIFY_RATE_LIMIT", 30, minimum=1)
 # The document vault flags a document this many days before it expires, and tells its owner

@@ -1,6 +1,7 @@
 """OneWindow's URL map: one include per app; the HTML view and API endpoint of an
 operation live in the same app."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -30,3 +31,7 @@ urlpatterns = [
     path("verify/<str:token>", permit_views.verify_page, name="verify"),
     path("", include("onewindow.front.urls")),
 ]
+
+# The benchmark's floor views, only on a bench server (``make bench``, loopback, scratch database).
+if settings.ONEWINDOW_BENCH:
+    urlpatterns.insert(0, path("bench/", include("onewindow.scale.urls")))

@@ -3,11 +3,16 @@
 The first request with a key records it (committed at once, state
 "running"), runs, and stores its answer. A retry with the same key and body
 gets that stored answer; one that arrives while the first is still running
-gets 409; the same key with a different body gets 422.
+gets 409; the same key with a different body gets 422. A first request
+that never finished (its process was killed) leaves its record "running";
+after ``ABANDONED_AFTER`` a retry takes the record over and runs again —
+safely, because the creating view finds what the first run may already
+have created by the same key (``client_token``), so nothing is made twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -15,6 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.api.models import IdempotencyRecord
@@ -24,6 +30,26 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 # Answers replayed must not carry per-request headers.
 _KEPT_HEADERS = ("Content-Type", "Location", "ETag")
+# Longer than any request may run (the server kills a worker after 30 s), so a record still
+# "running" this long after it was taken belongs to a request that died with its process.
+ABANDONED_AFTER = dt.timedelta(seconds=45)
+
+
+def client_token(key: str) -> str:
+    """The token a creating view stores with what it creates for this key (fits 80 characters)."""
+    return "idem:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _take_over(previous: IdempotencyRecord) -> bool:
+    """Claim an abandoned "running" record for this retry; only one retry wins."""
+    now = timezone.now()
+    if previous.created_at > now - ABANDONED_AFTER:
+        return False
+    return bool(
+        IdempotencyRecord.objects.filter(
+            pk=previous.pk, state=IdempotencyRecord.State.RUNNING, created_at=previous.created_at
+        ).update(created_at=now)
+    )
 
 
 def _error(status: int, code: str, message: str) -> HttpResponse:
@@ -65,6 +91,8 @@ class IdempotencyMiddleware:
                 return _error(
                     422, "idempotency_key_reused", _("This Idempotency-Key was used for a different request.")
                 )
+            if previous.state == IdempotencyRecord.State.RUNNING and _take_over(previous):
+                return self._run(request, previous)
             if previous.state == IdempotencyRecord.State.RUNNING:
                 return _error(
                     409,
@@ -76,6 +104,9 @@ class IdempotencyMiddleware:
                 replay[name] = value
             replay["Idempotent-Replayed"] = "true"
             return replay
+        return self._run(request, record)
+
+    def _run(self, request: HttpRequest, record: IdempotencyRecord) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code >= 500:
             # A failure is not an answer: let the client retry with the same key.

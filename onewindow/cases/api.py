@@ -17,6 +17,8 @@ from onewindow.accounts.scopes import scope_of
 from onewindow.api.auth import AUTH
 from onewindow.api.errors import ERRORS, ApiError
 from onewindow.api.http import DEFAULT_LIMIT, page_by_created, require_if_match, with_etag
+from onewindow.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from onewindow.api.idempotency import client_token
 from onewindow.cases import deadlines, reasons, workflow
 from onewindow.cases.access import access_application, visible_applications
 from onewindow.cases.actions import (
@@ -285,7 +287,10 @@ def _detail(request: AuthedRequest, application: Application) -> dict[str, Any]:
 
 
 def _respond(request: AuthedRequest, response: HttpResponse, application: Application) -> dict[str, Any]:
-    application.refresh_from_db()
+    # One query brings back the row and what the answer shows of its person, employer and station.
+    application.refresh_from_db(
+        from_queryset=Application.objects.select_related("person", "employer", "station")
+    )
     with_etag(response, application.etag)
     return _detail(request, application)
 
@@ -344,6 +349,8 @@ def create_case(
         details=payload.details,
         assessment_facts=payload.assessment.model_dump() if payload.assessment else None,
         request=request,
+        # A retry that takes over an abandoned first attempt finds what that attempt created.
+        client_token=client_token(key) if (key := request.headers.get(IDEMPOTENCY_HEADER)) else "",
     )
     response["Location"] = f"/api/v1/cases/{application.reference}"
     return Answer(201, _respond(request, response, application))
@@ -357,7 +364,9 @@ def get_case(request: AuthedRequest, response: HttpResponse, reference: str) -> 
     from onewindow.audit.trail import record_view
 
     record_view(actor=request.user, obj=application, request=request, application=application)
-    return _respond(request, response, application)
+    # A read changed nothing: the row just loaded (with its person, employer and station) is current.
+    with_etag(response, application.etag)
+    return _detail(request, application)
 
 
 @router.patch(

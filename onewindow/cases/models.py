@@ -29,6 +29,8 @@ from onewindow.cases.workflow import (
 
 # Crockford's base32 without look-alikes: references are read out over the phone.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Submitted cases that may still move: the ones officers' worklists show.
+WORKLIST_OPEN_STATUSES = sorted(s.value for s in Status if s not in FINAL_STATUSES and s != Status.DRAFT)
 
 
 def new_reference() -> str:
@@ -149,6 +151,13 @@ class Application(models.Model):
         indexes = [
             # Staff worklists: a station's cases in a status, soonest deadline first.
             models.Index(fields=["station", "status", "due_on"], name="app_station_status_due"),
+            # A station's worklist page in deadline order, read from the index and stopped after one
+            # page whatever the station's volume: only submitted, open cases are in it.
+            models.Index(
+                fields=["station", "due_on", "submitted_at", "id"],
+                condition=Q(submitted_at__isnull=False, status__in=WORKLIST_OPEN_STATUSES),
+                name="app_station_open_due",
+            ),
             # City- and district-wide worklists: a status, soonest deadline first (area filtered on top).
             models.Index(fields=["status", "due_on"], name="app_status_due"),
             # "This area and below" (area_path LIKE '/shenzhen/nanshan/%') on PostgreSQL.
