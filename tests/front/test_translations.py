@@ -393,3 +393,36 @@ def test_numbers_and_dates_are_localised_for_chinese() -> None:
         assert formats.date_format(dt.date(2026, 11, 25)) == "2026年11月25日"
     with translation.override("en"):
         assert formats.number_format(10922, force_grouping=True) == "10,922"
+
+
+# --- Error pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_not_found_page_speaks_chinese_and_keeps_the_switch(client: Client) -> None:
+    response = chinese(client).get("/cases/OW-NOPE-NOPE/")
+    assert response.status_code == 302  # staff pages ask anonymous visitors to sign in first
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "页面不存在" in html
+    assert '<input name="next" type="hidden" value="/no-such-page/">' in html
+
+
+@pytest.mark.django_db
+def test_a_missing_case_is_a_translated_404_for_staff(world: World, sign_in: SignIn) -> None:
+    response = chinese(sign_in(world.carol)).get(
+        reverse("cases:detail", kwargs={"reference": "OW-NOPE-NOPE"})
+    )
+    assert response.status_code == 404
+    assert "此页面不存在，或不在您的权限范围内。" in response.content.decode()
+
+
+def test_the_server_error_page_renders_without_a_request_in_chinese() -> None:
+    from django.template import loader
+
+    with translation.override("zh-hans"):
+        html = loader.get_template("500.html").render({})
+    assert '<html lang="zh-hans">' in html
+    assert "系统出错" in html
