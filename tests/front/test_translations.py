@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,13 @@ SignIn = Callable[[User], Client]
 LOCALE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 PO = LOCALE / "django.po"
 MO = LOCALE / "django.mo"
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    # A Chinese request leaves Chinese active in the thread; later tests expect the default.
+    yield
+    translation.deactivate()
 
 
 # --- A small reader for .po files (the standard library has none) ---------------------------
@@ -306,7 +313,8 @@ def test_an_hr_user_reads_a_case_in_chinese(world: World, sign_in: SignIn) -> No
     assert "新办工作许可（申请人在境内）" in html  # the kind
     assert "预计决定日期" in html
     assert "Documents for this application" not in html
-    # Dates are printed as ISO dates in both languages.
+    # Amounts are grouped by thousands, dates are printed as ISO dates, in both languages.
+    assert "¥500,000" in html
     assert re.search(r"\d{4}-\d{2}-\d{2}", html)
 
     worklist = page(client.get(reverse("front:dashboard"), follow=True))
