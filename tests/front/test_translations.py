@@ -9,6 +9,7 @@ import gettext
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ class Entry:
     @property
     def context(self) -> str | None:
         return self.fields.get("msgctxt")
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return self.context, self.msgid
 
     @property
     def translations(self) -> dict[str, str]:
@@ -434,3 +439,78 @@ def test_the_server_error_page_renders_without_a_request_in_chinese() -> None:
         html = loader.get_template("500.html").render({})
     assert '<html lang="zh-hans">' in html
     assert "系统出错" in html
+
+
+# --- The helper for the next batch (scripts/translations.py) ----------------------------------
+
+SAMPLE_PO = """msgid ""
+msgstr ""
+"Language: zh_Hans\\n"
+"Plural-Forms: nplurals=1; plural=0;\\n"
+
+#: a.py:1
+msgid "Submit"
+msgstr "提交"
+
+#: b.py:2
+#, python-format
+msgid "Transferred to %(station)s."
+msgstr ""
+
+#: c.py:3
+#, fuzzy, python-format
+#| msgid "%(n)s file"
+msgid "%(n)s file left"
+msgid_plural "%(n)s files left"
+msgstr[0] "%(n)s份档案"
+
+#: d.py:4
+msgctxt "column of category codes"
+msgid "Code"
+msgstr ""
+"""
+
+
+def test_the_helper_lists_the_work_and_fills_it_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location(
+        "translations", Path(settings.BASE_DIR) / "scripts" / "translations.py"
+    )
+    assert spec is not None and spec.loader is not None
+    helper = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "translations", helper)
+    spec.loader.exec_module(helper)
+
+    po = tmp_path / "django.po"
+    po.write_text(SAMPLE_PO, encoding="utf-8")
+    todo = [entry for entry in helper.parse(po.read_text(encoding="utf-8")) if entry.needs_work]
+    assert [entry.key for entry in todo] == [
+        (None, "Transferred to %(station)s."),
+        (None, "%(n)s file left"),
+        ("column of category codes", "Code"),
+    ]
+    answers = tmp_path / "done.jsonl"
+    answers.write_text(
+        "\n".join(
+            json.dumps({"context": context, "msgid": msgid, "msgstr": text}, ensure_ascii=False)
+            for (context, msgid), text in zip(
+                [entry.key for entry in todo],
+                ["已移交至%(station)s。", "剩余%(n)s份档案", "代码"],
+                strict=True,
+            )
+        ),
+        encoding="utf-8",
+    )
+    assert helper.apply(answers, po) == 0
+
+    entries = {entry.key: entry for entry in read_po(po)}
+    assert entries[(None, "Submit")].fields["msgstr"] == "提交"
+    assert entries[(None, "Transferred to %(station)s.")].fields["msgstr"] == "已移交至%(station)s。"
+    plural = entries[(None, "%(n)s file left")]
+    assert plural.translations == {"msgstr[0]": "剩余%(n)s份档案"}
+    assert plural.flags == ["python-format"]
+    assert entries[("column of category codes", "Code")].fields["msgstr"] == "代码"
+    assert "#|" not in po.read_text(encoding="utf-8")
+    assert not [entry for entry in helper.parse(po.read_text(encoding="utf-8")) if entry.needs_work]
