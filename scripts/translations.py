@@ -6,8 +6,11 @@
 
 Each line of ``todo`` is a JSON object: ``context``, ``msgid``, ``plural`` (or null),
 ``previous`` (the translation a fuzzy message had, or null) and ``refs``. ``apply`` takes
-the same lines with a ``msgstr`` added; it fills only those messages, removes their fuzzy
-flag and the previous-msgid comments, and leaves every other line of the file as it was.
+the same lines with a ``msgstr`` added; it fills those of them that are untranslated or
+fuzzy (never overwriting a finished translation), removes their fuzzy flag and the
+previous-msgid comments, and leaves every other line of the file as it was. Lines for
+messages the catalogue does not have (yet) are skipped, so a file of translations made
+ahead of time (``locale/zh_Hans/pending.jsonl``) can be applied after every refresh.
 Chinese has one plural form, so a plural message gets ``msgstr[0]`` only. Run
 ``msgfmt --check`` and ``manage.py compilemessages`` afterwards (see docs/glossary.md).
 Standard library only, so it runs with any Python 3.
@@ -96,6 +99,8 @@ def fill(entry: Entry, translation: str) -> None:
     name = "msgstr[0]" if "msgid_plural" in entry.fields else "msgstr"
     entry.lines = kept + msgstr_lines(name, translation)
     entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+    entry.fields = {key: value for key, value in entry.fields.items() if not key.startswith("msgstr")}
+    entry.fields[name] = translation
 
 
 def todo(po: Path) -> None:
@@ -124,13 +129,13 @@ def apply(source: Path, po: Path) -> int:
     entries = parse(po.read_text(encoding="utf-8"))
     filled = 0
     for entry in entries:
-        if entry.key in translations and translations[entry.key].strip() and not entry.obsolete:
+        if entry.needs_work and translations.get(entry.key, "").strip():
             fill(entry, translations[entry.key])
             filled += 1
     po.write_text("\n\n".join("\n".join(entry.lines) for entry in entries) + "\n", encoding="utf-8")
     left = sum(entry.needs_work for entry in entries)
-    print(f"filled {filled} messages; {left} still need work", file=sys.stderr)
-    return 0 if filled == len(translations) else 1
+    print(f"{po}: filled {filled} messages; {left} still need work", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str]) -> int:

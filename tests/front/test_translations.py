@@ -514,3 +514,16 @@ def test_the_helper_lists_the_work_and_fills_it_in(tmp_path: Path, monkeypatch: 
     assert entries[("column of category codes", "Code")].fields["msgstr"] == "代码"
     assert "#|" not in po.read_text(encoding="utf-8")
     assert not [entry for entry in helper.parse(po.read_text(encoding="utf-8")) if entry.needs_work]
+
+
+def test_the_translations_made_ahead_keep_their_placeholders() -> None:
+    import json
+
+    pending = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "pending.jsonl"
+    for number, line in enumerate(pending.read_text(encoding="utf-8").splitlines(), start=1):
+        record = json.loads(line)
+        entry = Entry(line=number, fields={"msgid": record["msgid"], "msgstr": record["msgstr"]})
+        assert record["msgstr"].strip(), f"line {number}"
+        source, target = placeholders(entry.msgid, entry), placeholders(record["msgstr"], entry)
+        assert set(target["named"]) == set(source["named"]), f"line {number}"
+        assert target["tags"] == source["tags"], f"line {number}"
