@@ -527,3 +527,56 @@ def test_the_translations_made_ahead_keep_their_placeholders() -> None:
         source, target = placeholders(entry.msgid, entry), placeholders(record["msgstr"], entry)
         assert set(target["named"]) == set(source["named"]), f"line {number}"
         assert target["tags"] == source["tags"], f"line {number}"
+
+
+# --- Every page of the access walk, in Chinese ------------------------------------------------
+
+# Not pages: files, JSON and machine endpoints.
+NOT_PAGES = {"healthz", "people:download", "permits:pdf", "permits:cancellation_pdf"}
+
+
+@pytest.mark.django_db
+def test_every_page_of_the_access_walk_is_chinese_and_has_the_switch() -> None:
+    from tests.factories import build_world, complete_sign_in
+    from tests.test_access_walk import OPEN, PERSONAS, ROUTES, _add_registry_objects, _objects, _url
+
+    world = build_world()
+    objects = _objects(world)
+    _add_registry_objects(world, objects)
+    clients: dict[str | None, Client] = {None: Client()}
+    for name in PERSONAS:
+        clients[name] = complete_sign_in(Client(), world.users[name])
+    for client in clients.values():
+        chinese(client)
+
+    checked, problems = set(), []
+    for route_name, route in ROUTES.items():
+        if route.method != "GET" or route.json or route_name.startswith("api:") or route_name in NOT_PAGES:
+            continue
+        if route.reach is not None:
+            url = _url(route_name, route, objects["own"])
+            visitors: list[str | None] = sorted(route.reach["own"])[:1]
+        else:
+            url = _url(route_name, route, objects["own"])
+            visitors = [None] if route.anonymous == OPEN else list(PERSONAS)
+        for visitor in visitors:
+            response = clients[visitor].get(url)
+            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                continue
+            html = response.content.decode()
+            if "<html" not in html:
+                continue  # a fragment for htmx
+            checked.add(route_name)
+            where = f"{route_name} as {visitor or 'anonymous'}"
+            if '<html lang="zh-hans">' not in html:
+                problems.append(f"{where}: not in Chinese")
+            if "跳至主要内容" not in html:
+                problems.append(f"{where}: the layout is not translated")
+            if f'<input name="next" type="hidden" value="{url}">' not in html:
+                problems.append(f"{where}: no language switch leading back here")
+            if 'name="language" value="en"' not in html:
+                problems.append(f"{where}: the switch does not offer English")
+    assert not problems, "\n".join(problems)
+    # The walk saw the pages of every kind, not just a few.
+    assert {"front:home", "cases:detail", "cases:worklist", "people:detail", "registry:figures"} <= checked
+    assert len(checked) >= 30
