@@ -83,6 +83,8 @@ check: lint typecheck migrations-check test
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	@# Translations made ahead of time fill the messages they match (never a finished one).
+	$(PY) scripts/translations.py apply locale/zh_Hans/pending.jsonl
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 lock: $(VENV)/.dev-installed

@@ -67,6 +67,9 @@ def style_fields(form: forms.BaseForm) -> None:
                 break
         if isinstance(widget, forms.DateInput):
             widget.input_type = "date"
+            # A date input takes only ISO dates: without this, Chinese pages would print 2026/11/25,
+            # which the browser drops (the field shows empty and submits nothing).
+            widget.format = "%Y-%m-%d"
 
 
 def mark_errors(form: forms.BaseForm) -> None:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from onewindow.registry.report import Report
@@ -74,7 +75,7 @@ def to_xlsx(report: Report) -> bytes:
         about.append([name, value])
     for table in report.all_tables():
         sheet = workbook.create_sheet(_sheet_title(table.title, used))
-        sheet.append([str(_("Code")), table.title, table.unit])
+        sheet.append([pgettext("column of category codes", "Code"), table.title, table.unit])
         for row in table.rows:
             sheet.append([row.code, row.label, SUPPRESSED if row.count is None else row.count])
         sheet.append(["", str(_("Total")), SUPPRESSED if table.total is None else table.total])
