@@ -582,6 +582,7 @@ def record_issuance(
             number=1,
             started_at=timezone.now(),
         )
+        visit.full_clean(exclude=["application", "office"], validate_constraints=False)
         visit.save()
         record_event(
             actor=actor,

@@ -71,6 +71,9 @@ class StationVisits:
     office: Office
     completed: int
     visits: int
+    tickets: int = 0
+    average_wait: dt.timedelta | None = None
+    average_service: dt.timedelta | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -83,7 +86,8 @@ class StationVisits:
 
 def visits_per_completion(stations: Iterable[Office], start: dt.date, end: dt.date) -> list[StationVisits]:
     """For each station: applications completed from ``start`` to ``end`` (local days, inclusive)
-    and the visits they took, in one grouped query.
+    and the visits they took, in one grouped query; and the queue's tickets and average waiting
+    and service times over the same days, in a second.
 
     Counted by the station handling the case; a case transferred between
     stations counts where it was completed.
@@ -106,7 +110,22 @@ def visits_per_completion(stations: Iterable[Office], start: dt.date, end: dt.da
     )
     # Online kinds (cancellation, re-issue) complete without a visit and are not counted.
     by_station = {row["station_id"]: (row["completed"], row["visit_count"]) for row in rows}
-    return [StationVisits(office, *by_station.get(office.pk, (0, 0))) for office in stations]
+    duration = DurationField()
+    queues = {
+        row["office_id"]: (row["tickets"], row["wait"], row["service"])
+        for row in Ticket.objects.filter(office__in=stations, day__gte=start, day__lte=end)
+        .values("office_id")
+        .annotate(
+            tickets=Count("pk"),
+            wait=Avg(ExpressionWrapper(F("called_at") - F("issued_at"), output_field=duration)),
+            service=Avg(ExpressionWrapper(F("finished_at") - F("called_at"), output_field=duration)),
+        )
+        .order_by()
+    }
+    return [
+        StationVisits(office, *by_station.get(office.pk, (0, 0)), *queues.get(office.pk, (0, None, None)))
+        for office in stations
+    ]
 
 
 def visit_counts(applications: Iterable[Application]) -> dict[int, int]:

@@ -186,7 +186,6 @@ def queue(request: AuthedRequest, office_id: int) -> HttpResponse:
         "appointments": selectors.todays_appointments(office, today),
         "times": selectors.queue_times(office, today),
         "windows": windows,
-        "call_form": CallForm(windows=windows, auto_id="id_call_%s"),
         "walk_in_form": WalkInForm(),
         "today": today,
     }

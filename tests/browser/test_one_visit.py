@@ -116,6 +116,8 @@ def test_the_officer_checks_the_originals_and_issues_both_permits_in_one_visit(
     window.locator("button[data-action=walk-in]").click()
     expect(window.locator("#ticket-W001")).to_be_visible()
     window.locator("#ticket-W001 button[data-action=call]").click()
+    window.locator("a[data-action=refresh]").click()
+    expect(window.locator("#ticket-W001 a[data-action=start-visit]")).to_be_visible()
     window.locator("#ticket-W001 a[data-action=start-visit]").click()
     assert f"/visits/{application.reference}/start/" in window.url
     window.locator("button[data-action=start-visit]").click()

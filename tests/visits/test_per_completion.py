@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +39,7 @@ def test_it_counts_visits_per_completed_application(
     do_start_visit(stations.application(stage="approved"), actor=stations.carol)  # nor an open one
     today = timezone.localdate()
     offices = [stations.offices["zhaoshang"], stations.offices["lianhua"], stations.offices["hall"]]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = visits_per_completion(offices, today, today)
     by_code = {row.office.code: row for row in rows}
     assert (by_code["zhaoshang"].completed, by_code["zhaoshang"].visits, by_code["zhaoshang"].ratio) == (
@@ -99,3 +100,31 @@ def test_it_shows_a_district_supervisor_only_the_stations_of_the_district(
     html = sign_in(sam).get(reverse("visits:per_completion")).content.decode()
     assert "Lianhua station" in html
     assert "Zhaoshang station" not in html and "Civic hall" not in html
+
+
+def test_it_gives_each_stations_queue_times_for_the_period(
+    stations: World, clock: time_machine.Traveller, sign_in: SignIn
+) -> None:
+    from onewindow.offices.models import ServiceWindow
+    from onewindow.visits.actions import do_call_ticket, do_finish_ticket, do_issue_ticket
+
+    office = stations.offices["zhaoshang"]
+    window = ServiceWindow.objects.get(office=office, number=1)
+    for wait in (10, 20):
+        ticket = do_issue_ticket(office, actor=stations.carol)
+        clock.shift(dt.timedelta(minutes=wait))
+        ticket = do_call_ticket(ticket, actor=stations.carol, window=window)
+        clock.shift(dt.timedelta(minutes=4))
+        do_finish_ticket(ticket, actor=stations.carol)
+    today = timezone.localdate()
+    row, other = visits_per_completion([office, stations.offices["lianhua"]], today, today)
+    assert row.tickets == 2
+    assert row.average_wait is not None and dt.timedelta(minutes=15) <= row.average_wait < dt.timedelta(
+        minutes=16
+    )
+    assert row.average_service is not None and dt.timedelta(minutes=4) <= row.average_service < dt.timedelta(
+        minutes=5
+    )
+    assert (other.tickets, other.average_wait) == (0, None)
+    html = sign_in(stations.frank).get(reverse("visits:per_completion")).content.decode()
+    assert "15 min" in html and "4 min" in html

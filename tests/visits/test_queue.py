@@ -130,7 +130,7 @@ def test_the_queue_page_issues_calls_and_refreshes(
     assert "W001" in html and "W004" in html
     assert 'data-action="start-visit"' in html
     full = client.get(queue).content.decode()
-    assert 'hx-get="' in full and 'hx-trigger="every 15s"' in full
+    assert f'hx-get="{queue}"' in full and 'hx-target="#queue"' in full
 
 
 def test_it_refuses_a_walk_in_for_an_unknown_case(stations: World, sign_in: SignIn) -> None:

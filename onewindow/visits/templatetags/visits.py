@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -16,3 +17,11 @@ def visit_panel(context: dict[str, Any], application: Application) -> dict[str, 
     from onewindow.visits.views import case_panel_context
 
     return case_panel_context(context["request"].user, application)
+
+
+@register.filter
+def minutes(value: dt.timedelta | None) -> str:
+    """A duration as whole minutes (rounded), for waiting and service times."""
+    if value is None:
+        return ""
+    return str(round(value.total_seconds() / 60))
