@@ -327,9 +327,9 @@ def seed() -> None:
         raise RuntimeError("seed_demo refuses to run without ONEWINDOW_DEMO_PASSWORD (never in production)")
     if not is_seeded():
         _seed_city(password)
+    people_demo.seed()  # the vault and an employer's duty (onewindow.people.demo)
     demo_area.add(password, email_of)
     secure_staff()
-    people_demo.seed()
 
 
 def _seed_city(password: str) -> None:
