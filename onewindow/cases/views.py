@@ -103,7 +103,12 @@ def create(request: AuthedRequest, person_id: int) -> HttpResponse:
         kind = Kind(request.GET.get("kind", ""))
     except ValueError:
         return render(request, "cases/choose_kind.html", {"form": KindForm(), "person": person})
-    form = ApplicationForm(request.POST or None, kind=kind, initial={"position": employment.position})
+    initial = {"position": employment.position}
+    # A reporting duty's link (the employer's dashboard) brings the date of the event it reports.
+    for name in ("change_date", "employment_end_date"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
+    form = ApplicationForm(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

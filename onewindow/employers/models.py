@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -142,30 +144,38 @@ class Employer(models.Model):
         return self.status == self.Status.VERIFIED
 
 
+def _filings() -> Any:
+    """The applications that discharge the outer duty: of its kind, for its person, by its
+    employer, submitted on or after the event, and neither withdrawn nor declined."""
+    from django.db.models import OuterRef
+
+    from onewindow.cases.models import Application
+
+    return (
+        Application.objects.filter(
+            employer_id=OuterRef("employer_id"),
+            person_id=OuterRef("person_id"),
+            kind=OuterRef("application_kind"),
+            submitted_at__isnull=False,
+            submitted_at__date__gte=OuterRef("happened_on"),
+        )
+        .exclude(status__in=["withdrawn", "not_accepted"])
+        .order_by("submitted_at", "pk")
+    )
+
+
 class ReportingDutyQuerySet(models.QuerySet["ReportingDuty"]):
     def with_filing(self) -> ReportingDutyQuerySet:
-        """Each duty with ``filing_id``: the first application of its kind filed for the person
-        by the employer on or after the event (the filing that discharges the duty), or ``None``."""
-        from django.db.models import OuterRef, Subquery
+        """Each duty with ``filing_id``: the first application that discharged it, or ``None``."""
+        from django.db.models import Subquery
 
-        from onewindow.cases.models import Application
-
-        filings = (
-            Application.objects.filter(
-                employer_id=OuterRef("employer_id"),
-                person_id=OuterRef("person_id"),
-                kind=OuterRef("application_kind"),
-                submitted_at__isnull=False,
-                submitted_at__date__gte=OuterRef("happened_on"),
-            )
-            .exclude(status__in=["withdrawn", "not_accepted"])
-            .order_by("submitted_at", "pk")
-            .values("pk")[:1]
-        )
-        return self.annotate(filing_id=Subquery(filings))
+        return self.annotate(filing_id=Subquery(_filings().values("pk")[:1]))
 
     def open(self) -> ReportingDutyQuerySet:
-        return self.with_filing().filter(filing_id__isnull=True)
+        """Duties not yet discharged by a filing."""
+        from django.db.models import Exists
+
+        return self.filter(~Exists(_filings()))
 
 
 class ReportingDuty(models.Model):

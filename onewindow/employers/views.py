@@ -3,6 +3,8 @@ documents, and the reporting duties."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onewindow.accounts.scopes import scope_of
+from onewindow.cases.rules import EXTENSION_EARLIEST_DAYS
 from onewindow.employers import selectors
 from onewindow.employers.access import access_employer
 from onewindow.employers.actions import do_record_duty
@@ -53,6 +56,8 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "expiring": expiring(Document.objects.filter(employer=employer) | staff_documents, today=today),
         "warning_days": expiry_warning_days(),
         "today": today,
+        # Permits expiring by then are in (or near) their extension window: 30 to 90 days before expiry.
+        "extension_from": today + dt.timedelta(days=EXTENSION_EARLIEST_DAYS),
         "other_employers": sorted(scope_of(request.user).employer_ids - {employer.pk}),
     }
     return render(request, "employers/detail.html", context)

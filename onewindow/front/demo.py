@@ -42,6 +42,7 @@ from onewindow.employers.models import Employer
 from onewindow.front import demo_area
 from onewindow.offices.actions import do_create_area, do_create_office
 from onewindow.offices.models import Area, Office
+from onewindow.people import demo as people_demo
 from onewindow.people.actions import do_create_person
 from onewindow.people.models import Person
 from onewindow.permits.actions import do_issue_permit, do_rotate_signing_key
@@ -328,6 +329,7 @@ def seed() -> None:
         raise RuntimeError("seed_demo refuses to run without ONEWINDOW_DEMO_PASSWORD (never in production)")
     if not is_seeded():
         _seed_city(password)
+    people_demo.seed()  # the vault and an employer's duty (onewindow.people.demo)
     demo_area.add(password, email_of)
     secure_staff()
     visits_demo.seed()

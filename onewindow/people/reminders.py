@@ -31,9 +31,11 @@ def send_document_reminders(today: dt.date) -> int:
             )
             recipients = recipients_for(employer_ids=employer_ids, person=document.person)
             link = reverse("people:detail", kwargs={"pk": document.person_id})
-        else:
+        elif document.employer_id is not None:
             recipients = recipients_for(employer_ids=[document.employer_id])
             link = reverse("employers:detail", kwargs={"pk": document.employer_id})
+        else:
+            continue
         with transaction.atomic():
             sent += deliver(
                 recipients=recipients,

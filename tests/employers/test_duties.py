@@ -166,8 +166,12 @@ def test_it_records_a_departure_from_the_dashboard_and_lists_it_with_its_due_dat
     page = client.get(reverse("employers:detail", kwargs={"pk": employer.pk})).content.decode()
     duty = ReportingDuty.objects.get()
     assert f'data-duty="{duty.pk}" data-state="open"' in page
-    assert "?kind=cancellation" in page
     assert "File the cancellation" in page
+    link = f"{reverse('cases:create', kwargs={'person_id': world.people['bob'].pk})}?kind=cancellation"
+    assert f"{link}&amp;employment_end_date={today:%Y-%m-%d}" in page
+    # The application's form opens with the date of the event filled in.
+    form = client.get(f"{link}&employment_end_date={today:%Y-%m-%d}").content.decode()
+    assert f'name="employment_end_date" value="{today:%Y-%m-%d}"' in form
 
 
 def test_it_refuses_a_future_date_on_the_form(world: World, sign_in: SignIn) -> None:

@@ -36,6 +36,16 @@ def test_it_lists_each_employee_with_their_permit_and_open_cases(
     assert f"valid until {permit.valid_until:%Y-%m-%d}" in page
     assert open_case.reference in page
     assert "Lab" not in page
+    assert "Extension due" not in page  # the permit runs for two more years
+
+
+def test_it_flags_a_permit_due_for_extension(world: World, sign_in: SignIn) -> None:
+    today = timezone.localdate()
+    world.application(person=world.people["bob"], stage="completed", work_end=today + dt.timedelta(days=80))
+    page = sign_in(world.alice).get(
+        reverse("employers:detail", kwargs={"pk": world.employers["robotics"].pk})
+    )
+    assert b"data-extension-due" in page.content
 
 
 def test_it_keeps_the_employers_documents_in_its_own_vault(world: World, sign_in: SignIn) -> None:
