@@ -359,7 +359,7 @@ def psql_scalar(url: str, sql: str) -> str:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(sql).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(sql).fetchone()
         return "" if row is None else str(row[0])
 
 
@@ -372,7 +372,7 @@ def ensure_database(persons: int) -> str:
     with psycopg.connect(f"{BASE_URL.rstrip('/')}/postgres", autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
             log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+            conn.execute(f'CREATE DATABASE "{name}"')
     env = dev_env(url)
     manage(env, "migrate", "--no-input", "-v0")
     have = int(
@@ -645,7 +645,7 @@ def exactly_once(url: str, keys: list[str]) -> dict[str, int]:
             "SELECT position, count(*) FROM cases_application WHERE position = ANY(%s) GROUP BY position",
             [keys],
         ).fetchall()
-    found = dict(rows)
+    found: dict[str, int] = {str(position): int(n) for position, n in rows}
     return {
         "acknowledged": len(keys),
         "distinct_keys": len(set(keys)),
