@@ -206,11 +206,17 @@ end
 init = function(args)
   bad = 0
   counter = 0
+  -- Each wrk run has its own nonce: a warm-up and the measured run never share a key.
+  nonce = os.getenv("BENCH_NONCE") or "0"
   math.randomseed(os.time() * 1000 + tid)
   if acks_path then acks = io.open(acks_path .. "." .. tid, "a") end
 end
 response = function(status, headers, body)
-  if status >= 300 then bad = bad + 1 end
+  if status >= 300 then
+    bad = bad + 1
+    -- The first few unexpected answers go to <scenario>.stderr for diagnosis.
+    if bad <= 5 then io.stderr:write(status .. " " .. string.sub(body or "", 1, 300) .. "\n") end
+  end
   if acks and status == 201 then
     local key = string.match(body, '"position":%s*"(bench%-[^"]+)"')
     if key then acks:write(key .. "\n"); acks:flush() end
@@ -265,7 +271,7 @@ local function worklist() return wrk.format("GET", "/cases/work/", {{["Cookie"] 
 local function statistics() return wrk.format("GET", stats_path, {{["Cookie"] = stats_cookie}}) end
 local function submit()
   counter = counter + 1
-  local key = string.format("bench-{run}-%d-%d", tid, counter)
+  local key = string.format("bench-{run}-%s-%d-%d", nonce, tid, counter)
   return wrk.format("POST", "/api/v1/cases", {{
     ["Authorization"] = hr, ["Content-Type"] = "application/json", ["Idempotency-Key"] = key,
   }}, string.format(body_format, pick(persons), key))
@@ -353,7 +359,7 @@ def psql_scalar(url: str, sql: str) -> str:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(sql).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(sql).fetchone()
         return "" if row is None else str(row[0])
 
 
@@ -366,7 +372,7 @@ def ensure_database(persons: int) -> str:
     with psycopg.connect(f"{BASE_URL.rstrip('/')}/postgres", autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
             log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+            conn.execute(f'CREATE DATABASE "{name}"')
     env = dev_env(url)
     manage(env, "migrate", "--no-input", "-v0")
     have = int(
@@ -507,8 +513,13 @@ def wrk(
     lua.write_text(LUA_COMMON + "\n" + script + "\n")
     result_path = OUT / f"{name}.wrk.json"
     result_path.unlink(missing_ok=True)
-    env = {**os.environ, "BENCH_OUT": str(result_path), **(extra_env or {})}
-    subprocess.run(
+    env = {
+        **os.environ,
+        "BENCH_OUT": str(result_path),
+        "BENCH_NONCE": uuid.uuid4().hex[:8],
+        **(extra_env or {}),
+    }
+    done = subprocess.run(
         [
             "wrk",
             "-t2",
@@ -523,7 +534,9 @@ def wrk(
         env=env,
         check=True,
         capture_output=True,
+        text=True,
     )
+    (OUT / f"{name}.stderr").write_text(done.stderr)
     return parse_wrk(name, result_path.read_text())
 
 
@@ -632,7 +645,7 @@ def exactly_once(url: str, keys: list[str]) -> dict[str, int]:
             "SELECT position, count(*) FROM cases_application WHERE position = ANY(%s) GROUP BY position",
             [keys],
         ).fetchall()
-    found = dict(rows)
+    found: dict[str, int] = {str(position): int(n) for position, n in rows}
     return {
         "acknowledged": len(keys),
         "distinct_keys": len(set(keys)),

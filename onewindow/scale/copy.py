@@ -44,7 +44,7 @@ def copy_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequenc
     if not rows:
         return 0
     meta = model._meta
-    db_columns = [meta.get_field(name).column for name in columns]  # type: ignore[union-attr]
+    db_columns = [str(meta.get_field(name).column) for name in columns]  # type: ignore[union-attr]
     sql = f"COPY {meta.db_table} ({', '.join(db_columns)}) FROM STDIN"
     payload = text_rows(rows)
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -62,7 +62,7 @@ def reserve_ids(model: type[Model], count: int) -> int:
     database), so no other insert takes an id inside the block.
     """
     table = model._meta.db_table
-    pk_column = model._meta.pk.column  # type: ignore[union-attr]
+    pk_column = model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT setval(s, nextval(s) + %s - 1) - %s + 1 FROM pg_get_serial_sequence(%s, %s) AS s",

@@ -225,7 +225,7 @@ def restore_drill(url: str) -> dict[str, Any]:
     base = url.rsplit("/", 1)[0]
     scratch_url = f"{base}/{scratch}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{scratch}"')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{scratch}"')
     try:
         started = time.perf_counter()
         subprocess.run(
@@ -248,7 +248,7 @@ def restore_drill(url: str) -> dict[str, Any]:
             server.stop()
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')  # type: ignore[arg-type]
+            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
         dump.unlink(missing_ok=True)
     return {
         "anchor": anchor,

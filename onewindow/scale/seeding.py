@@ -488,9 +488,13 @@ class Seeder:
             name: Person._meta.get_field(name).get_prep_value  # type: ignore[union-attr]
             for name in ("date_of_birth", "passport_number", "residential_address", "phone")
         }
-        self._employer_phone = Employer._meta.get_field("contact_phone").get_prep_value  # type: ignore[union-attr]
+        self._employer_phone = Employer._meta.get_field("contact_phone").get_prep_value
         self._serials: dict[tuple[str, int], int] = {}
         self._run = secrets.token_hex(3)
+        # The head of the audit chain the seeded events are appended to (read in ``run``).
+        self.seq: int = 0
+        self.prev: str = GENESIS
+        self.batches: list[Batch] = []
 
     def pick(self, table: tuple[list[Any], list[int]]) -> Any:
         return self.rng.choices(table[0], cum_weights=table[1])[0]
@@ -583,11 +587,20 @@ class Seeder:
         n_apps = sum(apps_of)
         first_person = reserve_ids(Person, size)
         first_app = reserve_ids(Application, n_apps)
-        persons, employments, documents, users, memberships = [], [], [], [], []
-        apps, decisions, checks, permit_numbers, permits, events = [], [], [], [], [], []
+        persons: list[tuple[Any, ...]] = []
+        employments: list[tuple[Any, ...]] = []
+        documents: list[tuple[Any, ...]] = []
+        users: list[tuple[Any, ...]] = []
+        memberships: list[tuple[Any, ...]] = []
+        apps: list[tuple[Any, ...]] = []
+        decisions: list[tuple[Any, ...]] = []
+        checks: list[tuple[Any, ...]] = []
+        permit_numbers: list[tuple[Any, ...]] = []
+        permits: list[list[Any]] = []
+        events: list[list[Any]] = []
         employer_choice = rng.choices(employers, cum_weights=self._employer_cum, k=size)
         app_id = first_app
-        accounts = []
+        accounts: list[int] = []
         for i in range(size):
             pid = first_person + i
             index = pid

@@ -110,6 +110,6 @@ def test_the_load_scripts_carry_the_principals_and_unique_keys(principals: dict[
     # Tokens are URL-encoded in the verification path.
     assert "tok%2Fen%2B1" in scripts["c_verify"]
     # Each submission's key is unique per thread and counter, and is echoed in the position for the soak.
-    assert 'string.format("bench-run1-%d-%d", tid, counter)' in scripts["d_submit"]
+    assert 'string.format("bench-run1-%s-%d-%d", nonce, tid, counter)' in scripts["d_submit"]
     assert "/registry/area/7/" in scripts["e_statistics"]
     assert "delay = function()" in scripts["soak"]
