@@ -187,3 +187,21 @@ def test_the_api_refuses_an_interns_step_taken_alone(world: World) -> None:
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "proposal"
+
+
+def test_it_applies_a_countersigned_issuance(world: World) -> None:
+    from onewindow.permits.actions import do_issue_permit
+    from onewindow.permits.models import Permit
+
+    ivy = make_intern(world).user
+    case = world.application(stage="verified")
+    with pytest.raises(TransitionRefused):
+        do_issue_permit(case, actor=ivy, residence_permit_number="RP00000001")
+    proposal = do_propose(
+        case, actor=ivy, action=Action.ISSUE_PERMIT, payload={"residence_permit_number": "RP00000001"}
+    )
+    do_countersign_proposal(proposal, actor=world.carol)
+    case.refresh_from_db()
+    assert case.status == Status.COMPLETED
+    assert Permit.objects.filter(application=case).exists()
+    assert Event.objects.get(application=case, action="case.issue_permit").actor == ivy
