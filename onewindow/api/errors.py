@@ -122,7 +122,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(TransitionRefused)
     def _refused(request: HttpRequest, exc: TransitionRefused) -> HttpResponse:
-        status = {"forbidden": 403, "conflict": 409, "reauthenticate": 403}.get(exc.code, 409)
+        statuses = {"forbidden": 403, "conflict": 409, "reauthenticate": 403, "proposal": 403}
+        status = statuses.get(exc.code, 409)
         return error_response(api, request, status=status, code=exc.code, message=str(exc.message))
 
     @api.exception_handler(ApiError)

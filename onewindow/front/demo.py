@@ -664,7 +664,8 @@ def logins() -> list[tuple[str, str, str]]:
 
 def _all_users() -> list[DemoUser]:
     """The demo city's users, then those the area registry's demo data adds (``demo_area``)."""
-    added = [DemoUser(key, name, role, where) for key, name, role, where in demo_area.STAFF]
+    staff = [*demo_area.STAFF, *supervision_demo.STAFF]
+    added = [DemoUser(key, name, role, where) for key, name, role, where in staff]
     return DEMO_USERS + added
 
 

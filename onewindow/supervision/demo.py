@@ -28,7 +28,8 @@ from onewindow.supervision.actions import (
 from onewindow.supervision.checks import do_open_campaign
 from onewindow.supervision.models import Campaign, Qualification, TrainingModule
 
-INTERN = ("ivy", "Wu Ying 吴莹")
+# (key, name, role, office) like front.demo's users, so that the logins list shows the intern.
+STAFF = [("ivy", "Wu Ying 吴莹", Role.WINDOW_OFFICER, "zhaoshang-station")]
 
 
 @transaction.atomic
@@ -43,7 +44,7 @@ def seed(password: str, email_of: Callable[[str], str]) -> None:
         do_record_certified(
             actor=frank, user=carol, role=Role.WINDOW_OFFICER, reason="Window officer since 2019"
         )
-    key, name = INTERN
+    key, name, _role, _office = STAFF[0]
     if not User.objects.filter(email=email_of(key)).exists():
         ivy = do_create_user(actor=None, email=email_of(key), full_name=name, password=password)
         do_grant_role(actor=None, user=ivy, role=Role.WINDOW_OFFICER, office=station)

@@ -84,7 +84,8 @@ def check_may_act(actor: Any, application: Application, action: Action, as_actor
         )
     if status == Qualification.Status.INTERN:
         applying = _applying.get()
-        if applying != Countersigned(application.pk, action.value, actor.pk):
+        # The countersigned step may chain further steps of the same case (issuance completes it).
+        if applying is None or (applying.application_id, applying.proposer_id) != (application.pk, actor.pk):
             raise TransitionRefused(
                 _("As an intern you propose this step; it takes effect when your mentor countersigns it."),
                 code="proposal",

@@ -205,6 +205,15 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"{self.application} — {self.action} — {self.get_status_display()}"
 
+    @property
+    def action_label(self) -> str:
+        from onewindow.cases.workflow import ACTION_LABELS, Action
+
+        try:
+            return str(ACTION_LABELS[Action(self.action)])
+        except ValueError:
+            return self.action
+
 
 class DeclarationQuerySet(models.QuerySet["Declaration"]):
     def active(self) -> DeclarationQuerySet:

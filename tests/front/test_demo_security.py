@@ -32,8 +32,8 @@ def test_it_prints_each_officers_authenticator_key(seeded: str) -> None:
         assert f"{device.user.email}" in seeded
         assert base32_secret(device) in seeded
     assert (
-        TOTPDevice.objects.filter(confirmed=True).count() == 9
-    )  # with the Xiangmihu station and Nanshan district officers
+        TOTPDevice.objects.filter(confirmed=True).count() == 10
+    )  # with the Xiangmihu station and Nanshan district officers, and the intern (supervision)
 
 
 def test_it_gives_every_demo_officer_a_signed_agreement(seeded: str) -> None:

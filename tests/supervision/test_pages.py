@@ -200,3 +200,30 @@ def test_the_supervisors_pages_are_404_to_others(world: World, sign_in: SignIn, 
         "/supervision/scorecards/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_monitor_shows_load_and_the_interns_pending_proposals(world: World, sign_in: SignIn) -> None:
+    from onewindow.cases.workflow import Action
+    from onewindow.supervision.actions import do_propose
+
+    world.application(stage="in_review")  # carol accepted it
+    intern = make_intern(world)
+    waiting = world.application(stage="submitted")
+    do_propose(waiting, actor=intern.user, action=Action.ACCEPT)
+    page = sign_in(world.frank).get("/supervision/monitor/").content.decode()
+    assert "Carol: 1 open case" in page
+    assert f"{waiting.reference} — Ivy: Accept" in page
+
+
+def test_a_district_supervisor_sees_only_the_scorecards_of_their_district(
+    world: World, sign_in: SignIn
+) -> None:
+    from onewindow.accounts.models import Role
+    from tests.supervision.helpers import make_staff
+
+    sam = make_staff(world, "sam", office="futian-commission", role=Role.SUPERVISOR)
+    client = sign_in(sam)
+    assert client.get(f"/supervision/scorecards/station/{world.offices['lianhua'].pk}/").status_code == 200
+    assert client.get(f"/supervision/scorecards/station/{world.offices['zhaoshang'].pk}/").status_code == 404
+    assert client.get(f"/supervision/scorecards/officer/{world.cora.pk}/").status_code == 200
+    assert client.get(f"/supervision/scorecards/officer/{world.carol.pk}/").status_code == 404

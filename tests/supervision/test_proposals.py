@@ -167,3 +167,41 @@ def test_it_applies_a_reviewer_interns_countersigned_decision(world: World) -> N
     case.refresh_from_db()
     assert case.status == Status.REFUSED
     assert case.decisions.get(authority="work_permit").decided_by == rita
+
+
+def test_the_api_refuses_an_interns_step_taken_alone(world: World) -> None:
+    from django.test import Client
+
+    from onewindow.api.models import ApiToken
+    from onewindow.api.tokens import do_create_token
+
+    ivy = make_intern(world).user
+    case = world.application(stage="submitted")
+    _token, secret = do_create_token(actor=ivy, owner=ivy, name="intern", scope=ApiToken.Scope.WRITE)
+    client = Client()
+    path = f"/api/v1/cases/{case.reference}"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    etag = client.get(path, **auth)["ETag"]
+    response = client.post(
+        f"{path}/accept", data={}, content_type="application/json", HTTP_IF_MATCH=etag, **auth
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "proposal"
+
+
+def test_it_applies_a_countersigned_issuance(world: World) -> None:
+    from onewindow.permits.actions import do_issue_permit
+    from onewindow.permits.models import Permit
+
+    ivy = make_intern(world).user
+    case = world.application(stage="verified")
+    with pytest.raises(TransitionRefused):
+        do_issue_permit(case, actor=ivy, residence_permit_number="RP00000001")
+    proposal = do_propose(
+        case, actor=ivy, action=Action.ISSUE_PERMIT, payload={"residence_permit_number": "RP00000001"}
+    )
+    do_countersign_proposal(proposal, actor=world.carol)
+    case.refresh_from_db()
+    assert case.status == Status.COMPLETED
+    assert Permit.objects.filter(application=case).exists()
+    assert Event.objects.get(application=case, action="case.issue_permit").actor == ivy
