@@ -13,7 +13,10 @@ and those *completed* in it (for the completion figures):
   decided within the city's promised total counted from submission (only
   where the city has a promise);
 * findings: reviews of the cases decided in the period, by severity;
-* corrective actions open: now, on the station's cases (or owned by the officer).
+* corrective actions open: now, on the station's cases (or owned by the officer);
+* visits per completion: the applications completed in the period after a
+  visit at the station (or one the officer served), and all their visits
+  (``visits.selectors.visits_per_completion``; the target is exactly 1).
 """
 
 from __future__ import annotations
@@ -26,17 +29,19 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.models import Event
 from onewindow.cases import deadlines
 from onewindow.cases.models import Application, TimeLimit
-from onewindow.cases.workflow import KIND_LABELS, Kind
+from onewindow.cases.workflow import KIND_LABELS, Kind, Status
 from onewindow.offices.selectors import calendar_for
 from onewindow.supervision.checks import OFFICER_STEPS
 from onewindow.supervision.models import CorrectiveAction, Finding, Review
+from onewindow.visits.models import Visit
+from onewindow.visits.selectors import visits_per_completion
 
 
 def median(values: list[int]) -> float | None:
@@ -73,6 +78,13 @@ class Scorecard:
     findings: dict[str, int] = field(default_factory=dict)
     reviewed: int = 0
     corrective_open: int = 0
+    # Visits to the window per application completed after a visit (the target is exactly 1).
+    completed_with_visit: int = 0
+    visits: int = 0
+
+    @property
+    def visits_per_completion(self) -> float | None:
+        return round(self.visits / self.completed_with_visit, 2) if self.completed_with_visit else None
 
     @property
     def decided(self) -> int:
@@ -118,6 +130,8 @@ class Scorecard:
             (_("Minor findings (%)"), show(self.finding_rate(Finding.MINOR))),
             (_("Major findings (%)"), show(self.finding_rate(Finding.MAJOR))),
             (_("Corrective actions open"), str(self.corrective_open)),
+            (_("Applications completed after a visit"), str(self.completed_with_visit)),
+            (_("Visits per completed application (target 1)"), show(self.visits_per_completion)),
         ]
         return rows
 
@@ -203,7 +217,10 @@ def _build(cases: Any, *, start: dt.date, end: dt.date, corrective: Any) -> Scor
 def station_scorecard(station: Any, *, start: dt.date, end: dt.date) -> Scorecard:
     cases = Application.objects.filter(station=station)
     corrective = CorrectiveAction.objects.filter(review__application__station=station)
-    return _build(cases, start=start, end=end, corrective=corrective)
+    card = _build(cases, start=start, end=end, corrective=corrective)
+    (row,) = visits_per_completion([station], start, end)
+    card.completed_with_visit, card.visits = row.completed, row.visits
+    return card
 
 
 def officer_scorecard(officer: Any, *, start: dt.date, end: dt.date) -> Scorecard:
@@ -211,7 +228,20 @@ def officer_scorecard(officer: Any, *, start: dt.date, end: dt.date) -> Scorecar
     acted = Event.objects.filter(actor=officer, action__in=OFFICER_STEPS).values("application_id")
     cases = Application.objects.filter(pk__in=acted)
     corrective = CorrectiveAction.objects.filter(Q(owner=officer))
-    return _build(cases, start=start, end=end, corrective=corrective)
+    card = _build(cases, start=start, end=end, corrective=corrective)
+    # The applications completed in the period after a visit the officer served, and all their visits.
+    low, high = _bounds(start, end)
+    served = Application.objects.filter(
+        status=Status.COMPLETED,
+        completed_at__gte=low,
+        completed_at__lt=high,
+        visits__officer=officer,
+    ).values("pk")
+    figures = Visit.objects.filter(application__in=served).aggregate(
+        completed=Count("application", distinct=True), visits=Count("pk")
+    )
+    card.completed_with_visit, card.visits = figures["completed"], figures["visits"]
+    return card
 
 
 def to_csv(card: Scorecard, *, title: str) -> str:

@@ -8,7 +8,8 @@
 Working days to decision [5, 13, 2]: median 5, 90th percentile (nearest rank ⌈2.7⌉ = 3rd) 13.
 Promise of 4 working days from submission: only three (2) keeps it → 33.3 %. Statutory: 2 of 3 → 66.7 %.
 To completion: one, (2 Mar, 11 Mar] = 7. Reviews: one none, two major → 2 reviewed, major 50 %, minor 0 %;
-one corrective action open (owner carol).
+one corrective action open (owner carol). Visits: one was completed after one visit (carol issued at the
+window) → 1 visit per completion.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def test_the_station_scorecard_matches_the_hand_computed_figures(world: World) -
     assert card.finding_rate(Finding.MAJOR) == 50.0
     assert card.finding_rate(Finding.MINOR) == 0.0
     assert card.corrective_open == 1
+    assert (card.completed_with_visit, card.visits, card.visits_per_completion) == (1, 1, 1.0)
     # Another station and another period are empty.
     assert (
         station_scorecard(
@@ -138,8 +140,10 @@ def test_the_officer_scorecard_counts_the_cases_they_handled(world: World) -> No
     carol = officer_scorecard(world.carol, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
     assert carol.decided == 3
     assert carol.corrective_open == 1
+    assert (carol.completed_with_visit, carol.visits) == (1, 1)
     cora = officer_scorecard(world.cora, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
     assert cora.decided == 0
+    assert (cora.completed_with_visit, cora.visits_per_completion) == (0, None)
 
 
 def test_the_page_and_the_logged_csv(world: World, sign_in: object, client: Client) -> None:
@@ -171,3 +175,25 @@ def test_nobody_but_the_commissions_supervisors_sees_a_scorecard(
     station = world.offices["zhaoshang"]
     assert client.get(f"/supervision/scorecards/station/{station.pk}/").status_code == 404
     assert client.post(f"/supervision/scorecards/station/{station.pk}/export/").status_code == 404
+
+
+def test_a_second_visit_shows_in_the_station_and_officer_scorecards(world: World) -> None:
+    from onewindow.visits.models import Visit
+
+    cases = fixture(world)
+    one = cases["one"]
+    first = Visit.objects.get(application=one)
+    Visit.objects.create(
+        application=one,
+        office=first.office,
+        officer=world.carol,
+        number=2,
+        reason="The passport's original was at the embassy",
+        started_at=first.started_at - dt.timedelta(days=1),
+        ended_at=first.started_at - dt.timedelta(hours=23),
+    )
+    card = station_scorecard(world.offices["zhaoshang"], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    assert (card.completed_with_visit, card.visits, card.visits_per_completion) == (1, 2, 2.0)
+    assert ("Visits per completed application (target 1)", "2.0") in card.rows()
+    carol = officer_scorecard(world.carol, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    assert carol.visits_per_completion == 2.0
