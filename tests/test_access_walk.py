@@ -517,14 +517,20 @@ def _request(client: Client, route: Route, url: str) -> int:
     return response.status_code
 
 
-@pytest.mark.django_db
-def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
-    world = build_world()
+def walk_objects(world: World) -> dict[str, dict[str, Any]]:
+    """Every object the routes need, in each area."""
     objects = _objects(world)
     _add_registry_objects(world, objects)
     _add_visit_objects(world, objects)
     add_supervision_objects(world, objects)
     _add_api_objects(world, objects)
+    return objects
+
+
+@pytest.mark.django_db
+def test_it_shows_no_object_outside_its_reach_and_every_object_within() -> None:
+    world = build_world()
+    objects = walk_objects(world)
     clients = {}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])

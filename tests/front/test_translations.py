@@ -538,11 +538,10 @@ NOT_PAGES = {"healthz", "people:download", "permits:pdf", "permits:cancellation_
 @pytest.mark.django_db
 def test_every_page_of_the_access_walk_is_chinese_and_has_the_switch() -> None:
     from tests.factories import build_world, complete_sign_in
-    from tests.test_access_walk import OPEN, PERSONAS, ROUTES, _add_registry_objects, _objects, _url
+    from tests.test_access_walk import OPEN, PERSONAS, ROUTES, _url, walk_objects
 
     world = build_world()
-    objects = _objects(world)
-    _add_registry_objects(world, objects)
+    objects = walk_objects(world)
     clients: dict[str | None, Client] = {None: Client()}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])
