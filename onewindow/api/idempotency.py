@@ -8,6 +8,7 @@ gets 409; the same key with a different body gets 422.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.api.models import IdempotencyRecord
@@ -88,3 +90,18 @@ class IdempotencyMiddleware:
             response_headers={name: response[name] for name in _KEPT_HEADERS if name in response},
         )
         return response
+
+
+KEEP_ANSWERS = dt.timedelta(hours=24)
+# A "running" record this old belongs to a request that died: its key may be used again.
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def expire_records(now: dt.datetime | None = None) -> int:
+    """Forget answers older than a day, and requests that never finished (the worker calls this)."""
+    now = now or timezone.now()
+    old = IdempotencyRecord.objects.filter(created_at__lt=now - KEEP_ANSWERS)
+    stuck = IdempotencyRecord.objects.filter(
+        state=IdempotencyRecord.State.RUNNING, created_at__lt=now - STUCK_AFTER
+    )
+    return old.delete()[0] + stuck.delete()[0]

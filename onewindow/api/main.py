@@ -91,6 +91,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/permits/", "onewindow.permits.api.router"),
     ("/", "onewindow.people.api.router"),
     ("/", "onewindow.employers.api.router"),
+    ("/", "onewindow.webhooks.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

@@ -253,3 +253,20 @@ class TestSteps:
         )
         assert response.status_code == 422
         assert response["Content-Language"] == "zh-hans"
+
+
+def test_the_worker_forgets_old_and_stuck_idempotency_records(world: World, api_as: ApiAs) -> None:
+    from onewindow.api.idempotency import expire_records
+    from onewindow.api.models import IdempotencyRecord
+
+    api = api_as(world.alice)
+    api.post("/cases", new_case(world.person().pk), HTTP_IDEMPOTENCY_KEY="old")
+    IdempotencyRecord.objects.create(user=world.alice, key="stuck", method="POST", path="/x", body_hash="0")
+    fresh = IdempotencyRecord.objects.create(
+        user=world.alice, key="new", method="POST", path="/x", body_hash="0"
+    )
+    now = timezone.now()
+    IdempotencyRecord.objects.exclude(pk=fresh.pk).update(created_at=now - dt.timedelta(minutes=11))
+    assert expire_records(now) == 1  # the stuck one; the finished answer is kept for a day
+    assert expire_records(now + dt.timedelta(days=1)) == 2
+    assert not IdempotencyRecord.objects.exists()

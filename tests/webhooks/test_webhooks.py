@@ -262,3 +262,30 @@ class TestPages:
         sign_in(world.alice).post(f"/webhooks/{endpoint.pk}/deliveries/{delivery.pk}/retry")
         delivery.refresh_from_db()
         assert delivery.state == Delivery.State.PENDING and delivery.attempts == 0
+
+
+class TestApi:
+    def test_an_administrator_registers_and_reads_the_history_through_the_api(
+        self, world: World, receiver: Receiver, api_as: Any
+    ) -> None:
+        api = api_as(world.alice)
+        robotics = world.employers["robotics"].pk
+        created = api.post(
+            "/webhooks", {"employer_id": robotics, "url": receiver.url}, HTTP_IDEMPOTENCY_KEY="w-1"
+        )
+        assert created.status_code == 201, created.json()
+        receiver.secret = created.json()["secret"]
+        assert api.post("/webhooks", {"employer_id": robotics, "url": "http://x.example/"}).status_code == 422
+        assert (
+            api.post("/webhooks", {"employer_id": world.employers["lab"].pk, "url": receiver.url}).status_code
+            == 404
+        )
+        do_transition(world.application(), actor=world.alice, action=Action.SUBMIT)
+        pump()
+        actions.send_due_deliveries()
+        endpoint = created.json()["id"]
+        history = api.get(f"/webhooks/{endpoint}/deliveries?state=delivered").json()["items"]
+        assert history and history[0]["attempts"][0]["status_code"] == 204
+        assert [row["id"] for row in api.get("/webhooks").json()] == [endpoint]
+        assert api_as(world.olga).get(f"/webhooks/{endpoint}/deliveries").status_code == 404
+        assert api.post(f"/webhooks/{endpoint}/disable").json()["active"] is False
