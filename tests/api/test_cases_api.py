@@ -270,3 +270,14 @@ def test_the_worker_forgets_old_and_stuck_idempotency_records(world: World, api_
     assert expire_records(now) == 1  # the stuck one; the finished answer is kept for a day
     assert expire_records(now + dt.timedelta(days=1)) == 2
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_it_limits_each_tokens_requests_per_minute(world: World, api_as: ApiAs, settings: Any) -> None:
+    settings.API_RATE_LIMIT_PER_MINUTE = 2
+    api, other = api_as(world.alice), api_as(world.olga)
+    assert [api.get("/cases").status_code for _ in range(2)] == [200, 200]
+    refused = api.get("/cases")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+    assert other.get("/cases").status_code == 200  # each token has its own budget
