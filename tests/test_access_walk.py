@@ -247,6 +247,7 @@ ROUTES: dict[str, Route] = {
     ),
     "api:case_decisions": Route("GET", case, CASE),
     "api:case_permits": Route("GET", case, CASE),
+    "api:work_permit_pdf": Route("GET", lambda o: {"reference": o["permit"].application.reference}, CASE),
     "api:worklist": Route("GET", lambda o: {"role": "reviewer"}, anonymous=(401,)),
     # API tokens, service accounts and webhooks (objects from _add_api_objects).
     "tokens:list": Route("GET"),
