@@ -114,6 +114,10 @@ class TestPeople:
         assert stale.status_code == 412
         person.refresh_from_db()
         assert person.phone == "+86 139 1"
+        # A name or passport changes only through a change report, checked at the window.
+        renamed = api.patch(f"/people/{person.pk}", {"family_name": "X"}, HTTP_IF_MATCH="*")
+        assert renamed.status_code == 422
+        assert "family_name" in renamed.json()["error"]["fields"]
         # Officials read the file but do not correct it.
         other = world.application(stage="submitted").person
         assert (
