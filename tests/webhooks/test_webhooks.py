@@ -186,6 +186,13 @@ class TestDeliveries:
         assert states == {Delivery.State.FAILED}
         assert all(d.last_error for d in Delivery.objects.filter(endpoint=endpoint))
 
+    def test_an_endpoint_gets_no_history_from_before_it_was_registered(self, world: World) -> None:
+        application = world.application()
+        do_transition(application, actor=world.alice, action=Action.SUBMIT)
+        endpoint, _secret = register(world, "https://hr.example.com/hook")
+        pump()
+        assert not Delivery.objects.filter(endpoint=endpoint).exists()
+
     def test_backoff_doubles_up_to_six_hours(self) -> None:
         waits = [actions.backoff(n).total_seconds() for n in (1, 2, 3, 4, 20)]
         assert waits == [30, 60, 120, 240, 6 * 3600]
