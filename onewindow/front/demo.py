@@ -26,6 +26,7 @@ from onewindow.accounts.actions import (
 )
 from onewindow.accounts.authn import base32_secret, code_at, current_step
 from onewindow.accounts.models import ConfidentialityAgreement, Role, User
+from onewindow.api import demo as api_demo
 from onewindow.cases.actions import (
     do_create_application,
     do_record_decision,
@@ -328,6 +329,7 @@ def seed() -> None:
         _seed_city(password)
     demo_area.add(password, email_of)
     secure_staff()
+    api_demo.seed()
 
 
 def _seed_city(password: str) -> None:
