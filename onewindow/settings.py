@@ -229,6 +229,8 @@ if ONEWINDOW_ENV == "test":
 ONEWINDOW_REAUTH_SECONDS = env_int("ONEWINDOW_REAUTH_SECONDS", 10 * 60, minimum=60)
 # Sign-in attempts per minute from one address (on top of the lockout below).
 ONEWINDOW_SIGNIN_RATE_PER_MINUTE = env_int("ONEWINDOW_SIGNIN_RATE_PER_MINUTE", 10, minimum=1)
+# API requests per minute for each token (or, without one, each address).
+API_RATE_LIMIT_PER_MINUTE = env_int("ONEWINDOW_API_RATE_PER_MINUTE", 600, minimum=1)
 
 AXES_FAILURE_LIMIT = env_int("ONEWINDOW_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # A cool-off instead of a permanent lock: an attacker cannot lock a real user out for good.

@@ -329,6 +329,7 @@ ROUTES: dict[str, Route] = {
     ),
     "api:case_decisions": Route("GET", case, CASE),
     "api:case_permits": Route("GET", case, CASE),
+    "api:work_permit_pdf": Route("GET", lambda o: {"reference": o["permit"].application.reference}, CASE),
     "api:worklist": Route("GET", lambda o: {"role": "reviewer"}, anonymous=(401,)),
     # API tokens, service accounts and webhooks (objects from _add_api_objects).
     "tokens:list": Route("GET"),
@@ -336,6 +337,10 @@ ROUTES: dict[str, Route] = {
     "tokens:revoke": Route("POST", lambda o: {"pk": o["token"].pk}, HR),
     "tokens:service_account": Route("GET", lambda o: {"pk": o["service_account"].pk}, HR),
     "tokens:disable_service_account": Route("POST", lambda o: {"pk": o["service_account"].pk}, HR),
+    "api:list_webhooks": Route("GET", anonymous=(401,)),
+    "api:create_webhook": Route("POST", anonymous=(401,), json=True),
+    "api:list_deliveries": Route("GET", lambda o: {"webhook_id": o["webhook"].pk}, HR, anonymous=(401,)),
+    "api:disable_webhook": Route("POST", lambda o: {"webhook_id": o["webhook"].pk}, HR, json=True),
     "webhooks:list": Route("GET"),
     "webhooks:detail": Route("GET", lambda o: {"pk": o["webhook"].pk}, HR),
     "webhooks:disable": Route("POST", lambda o: {"pk": o["webhook"].pk}, HR),

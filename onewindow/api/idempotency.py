@@ -119,3 +119,18 @@ class IdempotencyMiddleware:
             response_headers={name: response[name] for name in _KEPT_HEADERS if name in response},
         )
         return response
+
+
+KEEP_ANSWERS = dt.timedelta(hours=24)
+# A "running" record this old belongs to a request that died: its key may be used again.
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def expire_records(now: dt.datetime | None = None) -> int:
+    """Forget answers older than a day, and requests that never finished (the worker calls this)."""
+    now = now or timezone.now()
+    old = IdempotencyRecord.objects.filter(created_at__lt=now - KEEP_ANSWERS)
+    stuck = IdempotencyRecord.objects.filter(
+        state=IdempotencyRecord.State.RUNNING, created_at__lt=now - STUCK_AFTER
+    )
+    return old.delete()[0] + stuck.delete()[0]

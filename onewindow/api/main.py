@@ -56,6 +56,12 @@ IDEMPOTENCY_KEY = {
 }
 
 
+TOO_MANY = {
+    "description": "Too many requests: wait Retry-After seconds",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+}
+
+
 class OneWindowApi(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -66,6 +72,10 @@ class OneWindowApi(NinjaAPI):
         # The headers the middleware and the preconditions read: documented on each operation.
         for methods in schema["paths"].values():
             for method, operation in methods.items():
+                # The API-wide rate limit applies to every operation.
+                responses = operation.setdefault("responses", {})
+                if 429 not in responses and "429" not in responses:
+                    responses[429] = TOO_MANY
                 parameters = operation.setdefault("parameters", [])
                 if operation.get("summary", "").endswith("(If-Match)"):
                     parameters.append(IF_MATCH)
@@ -92,6 +102,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/", "onewindow.visits.api.router"),
     ("/", "onewindow.people.api.router"),
     ("/", "onewindow.employers.api.router"),
+    ("/", "onewindow.webhooks.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from onewindow.accounts.authn import is_freshly_authenticated, with_next
+from onewindow.accounts.scopes import scope_of
 from onewindow.api.access import (
     access_service_account,
     access_token,
@@ -43,6 +45,11 @@ def _expiry(form: TokenForm) -> dt.datetime | None:
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthedRequest) -> HttpResponse:
     """The user's personal tokens: create one (its secret is shown once), see when each was last used."""
+    if request.method == "POST" and scope_of(request.user).is_staff and not is_freshly_authenticated(request):
+        # A staff token reaches personal data and may decide: it is made only right after a password
+        # and a code.
+        messages.info(request, _("Confirm your identity with your password and a code to create a token."))
+        return redirect(with_next("accounts:reauthenticate", request.get_full_path()))
     form = TokenForm(request.POST or None)
     secret = ""
     if request.method == "POST" and form.is_valid():

@@ -687,3 +687,58 @@ def worklist(request: AuthedRequest, role: WorklistRole, filters: Query[Worklist
         queryset = queryset.filter(due_on__lte=filters.due_before)
     rows, next_cursor = page_by_due(queryset, cursor=filters.cursor, limit=filters.limit)
     return {"items": [_summary(row) for row in rows], "next_cursor": next_cursor}
+
+
+@router.get(
+    "/cases/{reference}/permits/work-permit.pdf",
+    response=ERRORS,
+    summary="Download the printable work permit an application issued (logged)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The bilingual permit with its signed QR code, as an attachment",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def work_permit_pdf(request: AuthedRequest, reference: str) -> HttpResponse:
+    from django.utils import timezone
+
+    from onewindow.audit.trail import record_view
+    from onewindow.permits import documents, selectors
+    from onewindow.permits.access import access_permit
+    from onewindow.permits.models import Permit
+    from onewindow.permits.tokens import NoSigningKey, token_for
+
+    application = access_application(request.user, reference)
+    issued = Permit.objects.filter(application=application).values_list("pk", flat=True).first()
+    if issued is None:
+        raise ApiError(404, "not_found", _("This application issued no work permit."))
+    permit = access_permit(request.user, issued)
+    try:
+        token = token_for(permit)
+    except NoSigningKey:
+        raise ApiError(
+            409, "no_signing_key", _("No permit signing key is active; ask an administrator.")
+        ) from None
+    record_view(
+        actor=request.user,
+        obj=permit,
+        request=request,
+        what="download",
+        application=application,
+        office=permit.issuing_office,
+    )
+    content = documents.permit_pdf(
+        permit,
+        token=token,
+        authority=selectors.issuing_authority(permit),
+        state=permit.state_on(timezone.localdate()),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="work-permit-{permit.number.number}-{permit.pk}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -26,6 +26,7 @@ from onewindow.accounts.actions import (
 )
 from onewindow.accounts.authn import base32_secret, code_at, current_step
 from onewindow.accounts.models import ConfidentialityAgreement, Role, User
+from onewindow.api import demo as api_demo
 from onewindow.cases.actions import (
     do_create_application,
     do_record_decision,
@@ -334,6 +335,7 @@ def seed() -> None:
     secure_staff()
     visits_demo.seed()
     supervision_demo.seed(password, email_of)
+    api_demo.seed()
 
 
 def _seed_city(password: str) -> None:

@@ -126,11 +126,9 @@ class PersonCreate(Strict):
 
 
 class PersonUpdate(Strict):
-    family_name: str | None = Field(default=None, min_length=1, max_length=100)
-    given_names: str | None = Field(default=None, max_length=150)
-    chinese_name: str | None = Field(default=None, max_length=60)
-    passport_number: str | None = Field(default=None, min_length=3, max_length=30)
-    passport_expiry: dt.date | None = None
+    """Contact details only: a permit holder's name and passport change through a change report
+    (``POST /people/{id}/changes``), checked at the window."""
+
     residential_address: str | None = Field(default=None, min_length=1, max_length=300)
     phone: str | None = Field(default=None, min_length=3, max_length=40, examples=["+86 139 0000 2222"])
     email: str | None = Field(default=None, max_length=254)
@@ -342,7 +340,7 @@ def get_person(
 @router.patch(
     "/people/{person_id}",
     response={200: PersonOut, **ERRORS},
-    summary="Correct a file's particulars (If-Match)",
+    summary="Update a file's contact details (If-Match)",
 )
 def update_person(
     request: AuthedRequest, response: HttpResponse, person_id: int, payload: PersonUpdate
@@ -351,7 +349,10 @@ def update_person(
     person = access_person_for_upload(request.user, person_id)
     require_if_match(request, person_etag(person))
     person = do_update_person(
-        person, actor=request.user, request=request, **payload.model_dump(exclude_unset=True)
+        person,
+        actor=request.user,
+        request=request,
+        **{k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None},
     )
     person.refresh_from_db()
     with_etag(response, person_etag(person))

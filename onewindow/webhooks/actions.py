@@ -135,7 +135,10 @@ def on_event(event: Event, seq: int) -> None:
     application = event.application
     if application is None or event.action.endswith(_NOT_EVENTS):
         return
-    endpoints = Endpoint.objects.filter(employer_id=application.employer_id, disabled_at__isnull=True)
+    # An endpoint gets the events from its registration on, never the history before it.
+    endpoints = Endpoint.objects.filter(
+        employer_id=application.employer_id, disabled_at__isnull=True, created_at__lte=event.occurred_at
+    )
     for endpoint in endpoints:
         delivery = Delivery(endpoint=endpoint, event_id=event.pk, event_type=event.action, payload={})
         delivery.payload = {"id": str(delivery.uuid), **payload_for(event)}

@@ -253,3 +253,31 @@ class TestSteps:
         )
         assert response.status_code == 422
         assert response["Content-Language"] == "zh-hans"
+
+
+def test_the_worker_forgets_old_and_stuck_idempotency_records(world: World, api_as: ApiAs) -> None:
+    from onewindow.api.idempotency import expire_records
+    from onewindow.api.models import IdempotencyRecord
+
+    api = api_as(world.alice)
+    api.post("/cases", new_case(world.person().pk), HTTP_IDEMPOTENCY_KEY="old")
+    IdempotencyRecord.objects.create(user=world.alice, key="stuck", method="POST", path="/x", body_hash="0")
+    fresh = IdempotencyRecord.objects.create(
+        user=world.alice, key="new", method="POST", path="/x", body_hash="0"
+    )
+    now = timezone.now()
+    IdempotencyRecord.objects.exclude(pk=fresh.pk).update(created_at=now - dt.timedelta(minutes=11))
+    assert expire_records(now) == 1  # the stuck one; the finished answer is kept for a day
+    assert expire_records(now + dt.timedelta(days=1)) == 2
+    assert not IdempotencyRecord.objects.exists()
+
+
+def test_it_limits_each_tokens_requests_per_minute(world: World, api_as: ApiAs, settings: Any) -> None:
+    settings.API_RATE_LIMIT_PER_MINUTE = 2
+    api, other = api_as(world.alice), api_as(world.olga)
+    assert [api.get("/cases").status_code for _ in range(2)] == [200, 200]
+    refused = api.get("/cases")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+    assert other.get("/cases").status_code == 200  # each token has its own budget

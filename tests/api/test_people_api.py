@@ -114,6 +114,10 @@ class TestPeople:
         assert stale.status_code == 412
         person.refresh_from_db()
         assert person.phone == "+86 139 1"
+        # A name or passport changes only through a change report, checked at the window.
+        renamed = api.patch(f"/people/{person.pk}", {"family_name": "X"}, HTTP_IF_MATCH="*")
+        assert renamed.status_code == 422
+        assert "family_name" in renamed.json()["error"]["fields"]
         # Officials read the file but do not correct it.
         other = world.application(stage="submitted").person
         assert (
@@ -153,6 +157,23 @@ class TestDocuments:
         assert download["Content-Disposition"].startswith("attachment")
         assert download.content.startswith(b"%PDF")
         assert api_as(world.olga).get(f"/documents/{document['id']}/content").status_code == 404
+
+    def test_a_retried_upload_keeps_one_document(self, world: World, api_as: ApiAs) -> None:
+        person = world.person()
+        api = api_as(world.alice)
+        content = samples.png()
+        answers = [
+            api.upload(
+                f"/people/{person.pk}/documents",
+                {"document_type": "photo", "file": SimpleUploadedFile("me.png", content)},
+                HTTP_IDEMPOTENCY_KEY="upload-1",
+            )
+            for _ in range(2)
+        ]
+        assert [a.status_code for a in answers] == [201, 201]
+        assert answers[0].json() == answers[1].json()
+        assert answers[1]["Idempotent-Replayed"] == "true"
+        assert Document.objects.filter(person=person).count() == 1
 
     def test_it_refuses_a_file_the_pages_would_refuse(self, world: World, api_as: ApiAs) -> None:
         person = world.person()

@@ -119,3 +119,22 @@ def test_a_browser_session_writes_only_with_its_csrf_token(world: World) -> None
     csrf = client.cookies["csrftoken"].value
     accepted = client.post(f"{path}/submit", HTTP_IF_MATCH=etag, HTTP_X_CSRFTOKEN=csrf)
     assert accepted.status_code == 200, accepted.content
+
+
+def test_staff_create_a_token_only_right_after_confirming_their_identity(
+    world: World, sign_in: SignIn
+) -> None:
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    client = sign_in(world.carol)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        stale = client.post("/api-tokens/", {"name": "window", "scope": "read", "expires_in_days": "30"})
+        assert stale.status_code == 302 and "reauthenticate" in stale["Location"]
+        assert not ApiToken.objects.exists()
+    fresh = sign_in(world.carol).post(
+        "/api-tokens/", {"name": "window", "scope": "read", "expires_in_days": "30"}
+    )
+    assert fresh.status_code == 200 and fresh.context["secret"]

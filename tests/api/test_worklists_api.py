@@ -71,3 +71,19 @@ def test_a_role_one_does_not_hold_has_no_worklist(world: World, api_as: ApiAs) -
     assert api_as(world.alice).get("/worklists/reviewer").status_code == 404
     assert api_as(world.carol).get("/worklists/immigration_officer").status_code == 404
     assert api_as(world.carol).get("/worklists/cook").status_code == 422
+
+
+def test_it_downloads_the_printable_work_permit(world: World, api_as: ApiAs) -> None:
+    from onewindow.permits.actions import do_rotate_signing_key
+
+    application = world.application(stage="completed")
+    path = f"/cases/{application.reference}/permits/work-permit.pdf"
+    api = api_as(world.alice)
+    assert api.get(path).status_code == 409  # no signing key yet
+    do_rotate_signing_key(actor=None)
+    response = api.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert api_as(world.olga).get(path).status_code == 404
+    assert api.get(f"/cases/{world.application().reference}/permits/work-permit.pdf").status_code == 404

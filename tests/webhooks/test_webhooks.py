@@ -186,6 +186,13 @@ class TestDeliveries:
         assert states == {Delivery.State.FAILED}
         assert all(d.last_error for d in Delivery.objects.filter(endpoint=endpoint))
 
+    def test_an_endpoint_gets_no_history_from_before_it_was_registered(self, world: World) -> None:
+        application = world.application()
+        do_transition(application, actor=world.alice, action=Action.SUBMIT)
+        endpoint, _secret = register(world, "https://hr.example.com/hook")
+        pump()
+        assert not Delivery.objects.filter(endpoint=endpoint).exists()
+
     def test_backoff_doubles_up_to_six_hours(self) -> None:
         waits = [actions.backoff(n).total_seconds() for n in (1, 2, 3, 4, 20)]
         assert waits == [30, 60, 120, 240, 6 * 3600]
@@ -262,3 +269,30 @@ class TestPages:
         sign_in(world.alice).post(f"/webhooks/{endpoint.pk}/deliveries/{delivery.pk}/retry")
         delivery.refresh_from_db()
         assert delivery.state == Delivery.State.PENDING and delivery.attempts == 0
+
+
+class TestApi:
+    def test_an_administrator_registers_and_reads_the_history_through_the_api(
+        self, world: World, receiver: Receiver, api_as: Any
+    ) -> None:
+        api = api_as(world.alice)
+        robotics = world.employers["robotics"].pk
+        created = api.post(
+            "/webhooks", {"employer_id": robotics, "url": receiver.url}, HTTP_IDEMPOTENCY_KEY="w-1"
+        )
+        assert created.status_code == 201, created.json()
+        receiver.secret = created.json()["secret"]
+        assert api.post("/webhooks", {"employer_id": robotics, "url": "http://x.example/"}).status_code == 422
+        assert (
+            api.post("/webhooks", {"employer_id": world.employers["lab"].pk, "url": receiver.url}).status_code
+            == 404
+        )
+        do_transition(world.application(), actor=world.alice, action=Action.SUBMIT)
+        pump()
+        actions.send_due_deliveries()
+        endpoint = created.json()["id"]
+        history = api.get(f"/webhooks/{endpoint}/deliveries?state=delivered").json()["items"]
+        assert history and history[0]["attempts"][0]["status_code"] == 204
+        assert [row["id"] for row in api.get("/webhooks").json()] == [endpoint]
+        assert api_as(world.olga).get(f"/webhooks/{endpoint}/deliveries").status_code == 404
+        assert api.post(f"/webhooks/{endpoint}/disable").json()["active"] is False
