@@ -53,26 +53,26 @@ class Strict(Schema):
 
 
 class SlotOut(Schema):
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    free: int = Field(description="Places still free in this slot.")
+    starts_at: dt.datetime = Field(examples=["2026-12-01T09:00:00+08:00"])
+    ends_at: dt.datetime = Field(examples=["2026-12-01T09:30:00+08:00"])
+    free: int = Field(description="Places still free in this slot.", examples=[2])
 
 
 class StationOut(Schema):
-    code: str
-    name: str
-    address: str
+    code: str = Field(examples=["zhaoshang-station"])
+    name: str = Field(examples=["Zhaoshang Street work station"])
+    address: str = Field(examples=["Zhaoshang Street, Nanshan District, Shenzhen"])
 
 
 class AppointmentOut(Schema):
-    id: int
-    reference: str = Field(description="The case's reference.")
+    id: int = Field(examples=[42])
+    reference: str = Field(description="The case's reference.", examples=["OW-7K3M-9Q2P"])
     station: StationOut
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    status: str
-    rescheduled_count: int
-    version: int
+    starts_at: dt.datetime = Field(examples=["2026-12-01T09:00:00+08:00"])
+    ends_at: dt.datetime = Field(examples=["2026-12-01T09:30:00+08:00"])
+    status: str = Field(examples=["booked"])
+    rescheduled_count: int = Field(examples=[0])
+    version: int = Field(description="The ETag's value; send it back in If-Match.", examples=[1])
 
 
 class SlotFilters(Schema):
