@@ -580,3 +580,22 @@ def test_every_page_of_the_access_walk_is_chinese_and_has_the_switch() -> None:
     # The walk saw the pages of every kind, not just a few.
     assert {"front:home", "cases:detail", "cases:worklist", "people:detail", "registry:figures"} <= checked
     assert len(checked) >= 30
+
+
+@pytest.mark.django_db
+def test_the_switch_remembers_a_signed_in_users_language_for_their_messages(
+    world: World, sign_in: SignIn
+) -> None:
+    client = sign_in(world.alice)
+    assert world.alice.language == "en"
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/employer/"})
+    assert response["Location"] == "/employer/"
+    world.alice.refresh_from_db()
+    assert world.alice.language == "zh-hans"
+    # An unknown language changes nothing.
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    world.alice.refresh_from_db()
+    assert world.alice.language == "zh-hans"
+    # Anonymous visitors only get the cookie.
+    anonymous = Client().post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert anonymous.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
