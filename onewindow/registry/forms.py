@@ -53,7 +53,8 @@ class NoticeForm(StyledForm):
     reach = forms.ChoiceField(label=_("Who"), choices=Notice.Reach.choices, initial=Notice.Reach.LIVE_OR_WORK)
     nationalities = forms.MultipleChoiceField(
         label=_("Only these nationalities"),
-        choices=list(countries),
+        # A callable: the names are listed in the language of each request.
+        choices=lambda: list(countries),
         required=False,
         help_text=_("Leave empty for every nationality."),
         widget=forms.SelectMultiple(attrs={"size": 6}),

@@ -599,3 +599,14 @@ def test_the_switch_remembers_a_signed_in_users_language_for_their_messages(
     # Anonymous visitors only get the cookie.
     anonymous = Client().post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert anonymous.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_country_lists_are_in_the_language_of_the_request(world: World, sign_in: SignIn) -> None:
+    employer = world.employers["robotics"]
+    url = reverse("people:create", kwargs={"employer_id": employer.pk})
+    client = sign_in(world.alice)
+    assert '<option value="GB">United Kingdom</option>' in page(client.get(url))
+    assert '<option value="GB">英国</option>' in page(chinese(client).get(url))
+    officer = chinese(sign_in(world.gina))
+    assert '<option value="GB">英国</option>' in page(officer.get(reverse("registry:notice_create")))
