@@ -300,6 +300,8 @@ def test_the_self_assessment_result_explains_in_chinese(world: World, client: Cl
     assert "您的预估类别：" in html
     assert "分（满分120分）：仅按计分为" in html
     assert "全国计分表各项目的得分及理由" in html
+    # Lists inside a sentence are separated the Chinese way.
+    assert "世界知名高校毕业生；曾在世界500强企业工作" in html
     # An amount inside a translated sentence keeps its digit grouping.
     assert "人民币300,000元" in html
     # The answers stay in the form, the date as the ISO date a date input needs.
