@@ -539,18 +539,12 @@ NOT_PAGES = {"healthz", "people:download", "permits:pdf", "permits:cancellation_
 
 @pytest.mark.django_db
 def test_every_page_of_the_access_walk_is_chinese_and_has_the_switch() -> None:
-    import inspect
-
-    from tests import test_access_walk as walk
     from tests.factories import build_world, complete_sign_in
+    from tests.test_access_walk import OPEN, PERSONAS, ROUTES, _add_registry_objects, _objects, _url
 
-    OPEN, PERSONAS, ROUTES, _url = walk.OPEN, walk.PERSONAS, walk.ROUTES, walk._url
     world = build_world()
-    objects = walk._objects(world)
-    # The walk's objects, built as the walk builds them (each part adds its own builder).
-    source = inspect.getsource(walk.test_it_shows_no_object_outside_its_reach_and_every_object_within)
-    for builder in re.findall(r"^\s*(_?add_\w+_objects)\(world, objects\)", source, flags=re.MULTILINE):
-        getattr(walk, builder)(world, objects)
+    objects = _objects(world)
+    _add_registry_objects(world, objects)
     clients: dict[str | None, Client] = {None: Client()}
     for name in PERSONAS:
         clients[name] = complete_sign_in(Client(), world.users[name])
