@@ -4,7 +4,6 @@ operation live in the same app."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from onewindow.api.main import api
 from onewindow.front import views as front_views
@@ -12,7 +11,7 @@ from onewindow.permits import views as permit_views
 
 urlpatterns = [
     path("healthz", front_views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", front_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("onewindow.accounts.urls")),

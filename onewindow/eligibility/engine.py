@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from onewindow.eligibility.terms import (
     A_SALARY_MULTIPLE,
@@ -246,8 +246,9 @@ class AnyOfScorer:
         found = self._found(inputs)
         if not found:
             options = [*self.flags.values(), self.years_label]
-            return _("None of: %(options)s.") % {"options": "; ".join(str(o) for o in options)}
-        return _("Counted once, whichever applies: %(found)s.") % {"found": "; ".join(str(f) for f in found)}
+            return _("None of: %(options)s.") % {"options": _separator().join(str(o) for o in options)}
+        listed = _separator().join(str(f) for f in found)
+        return _("Counted once, whichever applies: %(found)s.") % {"found": listed}
 
     def improvements(self, inputs: Inputs, rules: LocalRules) -> Iterable[Change]:
         if self._found(inputs):
@@ -761,6 +762,11 @@ def assess(inputs: Inputs, rules: LocalRules, *, on_date: dt.date) -> Assessment
         raise InvalidInputs(errors)
     result = classify(inputs, rules, on_date)
     return dataclasses.replace(result, hints=tuple(_hints(inputs, rules, result)))
+
+
+def _separator() -> str:
+    # Between the items of a list inside a sentence: "; " in English, "；" in Chinese.
+    return pgettext("between the items of a list", "; ")
 
 
 # --- Hints --------------------------------------------------------------------------------

@@ -28,13 +28,18 @@ LANGUAGE_CHOICES = [
 ]
 
 
+def _countries() -> list[tuple[str, str]]:
+    # Called for each form, so that the names are in the language of the request.
+    return [("", "—"), *countries]
+
+
 class PersonForm(StyledForm):
     family_name = forms.CharField(label=_("Family name (as in passport)"), max_length=100)
     given_names = forms.CharField(label=_("Given names (as in passport)"), max_length=150, required=False)
     chinese_name = forms.CharField(label=_("Chinese name, if any"), max_length=60, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=forms.DateInput)
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=[("", "—"), *countries])
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=_countries)
     passport_number = forms.CharField(label=_("Passport number"), max_length=20)
     passport_expiry = forms.DateField(label=_("Passport valid until"), widget=forms.DateInput)
     residential_address = forms.CharField(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from onewindow.lib.forms import StyledForm
@@ -47,13 +48,14 @@ def _language_name(code: str) -> str:
 class NoticeForm(StyledForm):
     """A notice: who it is for, and its text in English, Chinese and any other language."""
 
-    office = forms.TypedChoiceField(label=_("From"), coerce=int)
+    office = forms.TypedChoiceField(label=pgettext_lazy("sender of a notice", "From"), coerce=int)
     area = forms.TypedChoiceField(label=_("To the foreign nationals of"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=Notice.Kind.choices)
     reach = forms.ChoiceField(label=_("Who"), choices=Notice.Reach.choices, initial=Notice.Reach.LIVE_OR_WORK)
     nationalities = forms.MultipleChoiceField(
         label=_("Only these nationalities"),
-        choices=list(countries),
+        # A callable: the names are listed in the language of each request.
+        choices=lambda: list(countries),
         required=False,
         help_text=_("Leave empty for every nationality."),
         widget=forms.SelectMultiple(attrs={"size": 6}),

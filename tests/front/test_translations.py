@@ -300,6 +300,8 @@ def test_the_self_assessment_result_explains_in_chinese(world: World, client: Cl
     assert "您的预估类别：" in html
     assert "分（满分120分）：仅按计分为" in html
     assert "全国计分表各项目的得分及理由" in html
+    # Lists inside a sentence are separated the Chinese way.
+    assert "世界知名高校毕业生；曾在世界500强企业工作" in html
     # An amount inside a translated sentence keeps its digit grouping.
     assert "人民币300,000元" in html
     # The answers stay in the form, the date as the ISO date a date input needs.
@@ -579,3 +581,33 @@ def test_every_page_of_the_access_walk_is_chinese_and_has_the_switch() -> None:
     # The walk saw the pages of every kind, not just a few.
     assert {"front:home", "cases:detail", "cases:worklist", "people:detail", "registry:figures"} <= checked
     assert len(checked) >= 30
+
+
+@pytest.mark.django_db
+def test_the_switch_remembers_a_signed_in_users_language_for_their_messages(
+    world: World, sign_in: SignIn
+) -> None:
+    client = sign_in(world.alice)
+    assert world.alice.language == "en"
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/employer/"})
+    assert response["Location"] == "/employer/"
+    world.alice.refresh_from_db()
+    assert world.alice.language == "zh-hans"
+    # An unknown language changes nothing.
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    world.alice.refresh_from_db()
+    assert world.alice.language == "zh-hans"
+    # Anonymous visitors only get the cookie.
+    anonymous = Client().post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert anonymous.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_country_lists_are_in_the_language_of_the_request(world: World, sign_in: SignIn) -> None:
+    employer = world.employers["robotics"]
+    url = reverse("people:create", kwargs={"employer_id": employer.pk})
+    client = sign_in(world.alice)
+    assert '<option value="GB">United Kingdom</option>' in page(client.get(url))
+    assert '<option value="GB">英国</option>' in page(chinese(client).get(url))
+    officer = chinese(sign_in(world.gina))
+    assert '<option value="GB">英国</option>' in page(officer.get(reverse("registry:notice_create")))
