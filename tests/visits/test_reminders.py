@@ -54,12 +54,14 @@ def test_it_reminds_the_day_before_once_in_each_language(
     assert send_appointment_reminders(at("2026-12-29", "18:00").date()) == 0  # two days before: not yet
     assert send_appointment_reminders(at("2026-12-30", "18:00").date()) == 2  # alice and bob
     assert send_appointment_reminders(at("2026-12-30", "18:00").date()) == 2  # delivered again: still once
-    reminders = Email.objects.filter(subject__startswith="Reminder")
+    # Each in the recipient's language: bob's subject is Chinese.
+    reminders = Email.objects.filter(subject__contains="2026-12-31 09:30")
     assert {(e.to, e.language) for e in reminders} == {
         (stations.alice.email, "en"),
         (stations.bob.email, "zh-hans"),
     }
-    assert Message.objects.filter(subject="Reminder: your visit on 2026-12-31 09:30").count() == 2
+    assert Message.objects.filter(subject="Reminder: your visit on 2026-12-31 09:30").count() == 1
+    assert Message.objects.filter(subject="提醒：您将于2026-12-31 09:30到场办理").count() == 1
 
 
 def test_it_reminds_a_moved_appointment_again_and_a_cancelled_one_not_at_all(
