@@ -7,6 +7,8 @@ import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from onewindow.accounts.models import User
@@ -15,6 +17,20 @@ from tests.factories import PASSWORD, totp_code
 # Playwright runs an event loop in the test's thread; the ORM calls made by the
 # test itself between browser steps are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# One request at a time. On SQLite the live server's threads share the test's
+# in-memory connection, and a page that fires requests at once (htmx, charts'
+# data, static files) could hang two threads on it. Django's plain server
+# answers with "Connection: close", so the browser never holds it idle.
+class OneRequestAtATimeServer(WSGIServer):
+    def __init__(self, *args: object, connections_override: object = None, **kwargs: object) -> None:
+        # The live server's thread already uses the test's connections.
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
