@@ -19,6 +19,7 @@ from datetime import UTC
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from onewindow.audit.models import Event, PendingSeal, Seal
@@ -94,8 +95,9 @@ def seal_pending(batch_size: int = 2000) -> int:
 
     Returns 0 at once when another process is sealing: that process, or the
     next call, will pick up whatever this one would have sealed. A batch is
-    four statements: the lock, the queued events (with their content), the
-    chain's head, and the seals stored with the queue rows removed.
+    three statements on PostgreSQL: the lock, the queued events (with their
+    content and the chain's head), and the seals stored with the queue rows
+    removed.
     """
     total = 0
     while True:
@@ -103,11 +105,21 @@ def seal_pending(batch_size: int = 2000) -> int:
             if not _take_sealer_lock():
                 return total
             queued = PendingSeal.objects.order_by("event_id").values("event_id")[:batch_size]
-            events = list(Event.objects.filter(id__in=queued).order_by("id"))
+            # The chain's head comes with the events (an uncorrelated subquery, evaluated once),
+            # read after the lock was taken, so no other sealer moved it in between.
+            head = Seal.objects.order_by("-seq")
+            events = list(
+                Event.objects.filter(id__in=queued)
+                .annotate(
+                    head_seq=Subquery(head.values("seq")[:1]),
+                    head_hash=Subquery(head.values("hash")[:1]),
+                )
+                .order_by("id")
+            )
             if not events:
                 return total
-            head = Seal.objects.order_by("-seq").only("seq", "hash").first()
-            seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+            first = events[0]
+            seq, prev = (first.head_seq, first.head_hash) if first.head_seq is not None else (0, GENESIS)
             seals = []
             now = timezone.now()
             for event in events:
