@@ -37,14 +37,15 @@ def _insert_with_queue_row(event: Event) -> None:
         return
     fields = [field for field in Event._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    pk = quote(str(Event._meta.pk.column))
     values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
     # Only table and column names from the models are formatted in; every value is a parameter.
     sql = (
         f"WITH e AS (INSERT INTO {quote(Event._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Event._meta.pk.column)}) "
+        f"({columns}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {pk}) "
         f"INSERT INTO {quote(PendingSeal._meta.db_table)} ({quote('event_id')}) "
-        f"SELECT {quote(Event._meta.pk.column)} FROM e RETURNING {quote('event_id')}"
+        f"SELECT {pk} FROM e RETURNING {quote('event_id')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
