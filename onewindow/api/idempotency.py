@@ -61,6 +61,8 @@ def _caller(request: HttpRequest) -> Any:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         token = check_token(auth[7:])
+        # The API's authentication checks the same header next: it reuses this answer.
+        request.checked_bearer = (auth[7:], token)  # type: ignore[attr-defined]
         return token.user if token is not None else None
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None

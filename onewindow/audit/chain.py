@@ -19,6 +19,8 @@ from datetime import UTC
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Subquery
+from django.utils import timezone
 
 from onewindow.audit.models import Event, PendingSeal, Seal
 
@@ -65,34 +67,69 @@ def _take_sealer_lock() -> bool:
     return bool(row and row[0])
 
 
+def _store_seals(seals: list[Seal], event_ids: list[int]) -> None:
+    """Insert the seals and take their events off the queue: one statement on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        Seal.objects.bulk_create(seals)
+        PendingSeal.objects.filter(event_id__in=event_ids).delete()
+        return
+    quote = connection.ops.quote_name
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(seals))
+    params: list[Any] = []
+    for seal in seals:
+        params += [seal.seq, seal.event_id, seal.prev_hash, seal.hash, seal.sealed_at]
+    # Only table and column names from the models are formatted in; every value is a parameter.
+    sql = (
+        f"WITH s AS (INSERT INTO {quote(Seal._meta.db_table)} "  # noqa: S608
+        f"({quote('seq')}, {quote('event_id')}, {quote('prev_hash')}, {quote('hash')}, {quote('sealed_at')}) "
+        f"VALUES {rows} RETURNING {quote('event_id')}) "
+        f"DELETE FROM {quote(PendingSeal._meta.db_table)} "
+        f"WHERE {quote('event_id')} IN (SELECT event_id FROM s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def seal_pending(batch_size: int = 2000) -> int:
     """Chain every committed event that has no seal yet; return how many were sealed.
 
     Returns 0 at once when another process is sealing: that process, or the
-    next call, will pick up whatever this one would have sealed.
+    next call, will pick up whatever this one would have sealed. A batch is
+    three statements on PostgreSQL: the lock, the queued events (with their
+    content and the chain's head), and the seals stored with the queue rows
+    removed.
     """
     total = 0
     while True:
         with transaction.atomic():
             if not _take_sealer_lock():
                 return total
-            pending = list(
-                PendingSeal.objects.order_by("event_id").values_list("event_id", flat=True)[:batch_size]
+            queued = PendingSeal.objects.order_by("event_id").values("event_id")[:batch_size]
+            # The chain's head comes with the events (an uncorrelated subquery, evaluated once),
+            # read after the lock was taken, so no other sealer moved it in between.
+            head = Seal.objects.order_by("-seq")
+            events = list(
+                Event.objects.filter(id__in=queued)
+                .annotate(
+                    head_seq=Subquery(head.values("seq")[:1]),
+                    head_hash=Subquery(head.values("hash")[:1]),
+                )
+                .order_by("id")
             )
-            if not pending:
+            if not events:
                 return total
-            head = Seal.objects.order_by("-seq").only("seq", "hash").first()
-            seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+            first = events[0]
+            seq, prev = (first.head_seq, first.head_hash) if first.head_seq is not None else (0, GENESIS)
             seals = []
-            for event in Event.objects.filter(id__in=pending).order_by("id"):
+            now = timezone.now()
+            for event in events:
                 seq += 1
                 current = link_hash(prev, event, seq)
-                seals.append(Seal(seq=seq, event=event, prev_hash=prev, hash=current))
+                seals.append(Seal(seq=seq, event=event, prev_hash=prev, hash=current, sealed_at=now))
                 prev = current
-            Seal.objects.bulk_create(seals)
-            PendingSeal.objects.filter(event_id__in=pending).delete()
+            _store_seals(seals, [event.pk for event in events])
             total += len(seals)
-        if len(pending) < batch_size:
+        if len(events) < batch_size:
             return total
 
 

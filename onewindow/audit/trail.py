@@ -2,7 +2,9 @@
 
 ``record_event`` inserts the event and its place in the sealer's queue in
 the caller's transaction (so a rolled-back change leaves no event), then
-asks for sealing once the transaction has committed.
+asks for sealing once the transaction has committed. On PostgreSQL both rows
+go in with one statement (a data-modifying ``WITH``), so an audited read costs
+one round trip for its event, not two.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.http import HttpRequest
 
 from onewindow.audit.models import Event, PendingSeal
@@ -23,6 +25,35 @@ def _seal_after_commit() -> None:
     from onewindow.audit.chain import seal_pending
 
     seal_pending()
+
+
+def _insert_with_queue_row(event: Event) -> None:
+    """INSERT the event and its ``PendingSeal`` row together, in one round trip on PostgreSQL."""
+    alias = router.db_for_write(Event)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        event.save(force_insert=True, using=alias)
+        PendingSeal.objects.using(alias).create(event=event)
+        return
+    fields = [field for field in Event._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    pk = quote(str(Event._meta.pk.column))
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    # Only table and column names from the models are formatted in; every value is a parameter.
+    sql = (
+        f"WITH e AS (INSERT INTO {quote(Event._meta.db_table)} "  # noqa: S608
+        f"({columns}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {pk}) "
+        f"INSERT INTO {quote(PendingSeal._meta.db_table)} ({quote('event_id')}) "
+        f"SELECT {pk} FROM e RETURNING {quote('event_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    assert row is not None  # noqa: S101 - INSERT … RETURNING always answers one row
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = alias
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -47,7 +78,7 @@ def record_event(
     """Append one event to the audit trail, in the current transaction."""
     if actor is not None and not actor.is_authenticated:
         actor = None
-    event = Event.objects.create(
+    event = Event(
         actor=actor,
         actor_label=actor_label or ("" if actor is not None else "system"),
         action=action,
@@ -60,9 +91,9 @@ def record_event(
         data=data or {},
         ip_address=client_ip(request),
     )
-    PendingSeal.objects.create(event=event)
+    _insert_with_queue_row(event)
     if getattr(settings, "ONEWINDOW_AUDIT_SEAL_ON_COMMIT", True):
-        transaction.on_commit(_seal_after_commit)
+        transaction.on_commit(_seal_after_commit, using=event._state.db)
     return event
 
 

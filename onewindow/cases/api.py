@@ -238,7 +238,9 @@ def _summary(application: Application) -> dict[str, Any]:
     }
 
 
-def _detail(request: AuthedRequest, application: Application) -> dict[str, Any]:
+def _detail(request: AuthedRequest, application: Application, *, created: bool = False) -> dict[str, Any]:
+    """The full answer; ``created``: the application was inserted by this request, so it has
+    no decisions or corrections yet and they are not queried."""
     clock = deadlines.clock(application)
     actors = actor_roles(request.user, application)
     return {
@@ -276,11 +278,11 @@ def _detail(request: AuthedRequest, application: Application) -> dict[str, Any]:
                 "fee_cny": d.fee_cny,
                 "decided_at": d.decided_at,
             }
-            for d in application.decisions.order_by("decided_at")
+            for d in ([] if created else application.decisions.order_by("decided_at"))
         ],
         "corrections": [
             {"stage": c.stage, "text": c.text, "requested_at": c.requested_at, "answered_at": c.answered_at}
-            for c in application.corrections.order_by("requested_at", "pk")
+            for c in ([] if created else application.corrections.order_by("requested_at", "pk"))
         ],
         "available_actions": [str(a) for a in workflow.available(application, application.status, actors)],
     }
@@ -332,7 +334,10 @@ def create_case(
     person = access_person(request.user, payload.person_id)
     employers = scope_of(request.user).employer_ids
     employment = (
-        person.employments.current().filter(employer_id__in=employers).select_related("employer").first()
+        person.employments.current()
+        .filter(employer_id__in=employers)
+        .select_related("employer__workplace_street")
+        .first()
     )
     if employment is None:
         raise ApiError(404, "not_found", _("Not found."))
@@ -353,7 +358,13 @@ def create_case(
         client_token=client_token(key) if (key := request.headers.get(IDEMPOTENCY_HEADER)) else "",
     )
     response["Location"] = f"/api/v1/cases/{application.reference}"
-    return Answer(201, _respond(request, response, application))
+    if application.status != Status.DRAFT or application.version != 1:
+        # A retry found what an earlier attempt created, and it has moved on since.
+        return Answer(201, _respond(request, response, application))
+    # A draft never changed (just inserted, or found by a retry straight from the database) has
+    # no decisions or corrections, and its row is current: nothing to read back.
+    with_etag(response, application.etag)
+    return Answer(201, _detail(request, application, created=True))
 
 
 @router.get(

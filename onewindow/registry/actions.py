@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.scopes import scope_of
 from onewindow.audit.trail import record_event
 from onewindow.lib.crypto import lookup_hash
-from onewindow.registry import sql
+from onewindow.registry import report, sql
 from onewindow.registry.access import DELIVERY_TOKEN_PURPOSE
 from onewindow.registry.dimensions import Grain
 from onewindow.registry.models import (
@@ -128,6 +128,8 @@ def _upsert(
 
 def apply_changes(counts: list[tuple[CountKey, int]], flows: list[tuple[FlowKey, int]]) -> None:
     """Add these changes to the count and flow rows (inserting the rows that do not exist yet)."""
+    if counts or flows:
+        report.counts_changed()
     if counts:
         _upsert(
             AreaCount._meta.db_table,
@@ -207,6 +209,7 @@ def do_rebuild_counts(*, actor: User | None, since: dt.date | None = None) -> Re
     else:
         counts.delete()
         flows.delete()
+    report.counts_changed()
     count_sql, count_params = sql.count_rows_sql(since=since)
     flow_sql, flow_params = sql.flow_rows_sql(since=since)
     with connection.cursor() as cursor:

@@ -7,13 +7,16 @@ what is exported is exactly what is shown, suppression included.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from onewindow.offices.models import Area
 from onewindow.registry import selectors
@@ -288,3 +291,44 @@ def build(area: Area, *, day: dt.date, basis: str, exact: bool) -> Report:
         report.parts = table
     report.flows = _flows(area, day, basis, exact=exact)
     return report
+
+
+# A built report is kept this long at most: the employer tables read the employers directly, so
+# a newly verified employer shows within this time. Changes of the maintained counts (issuance,
+# cancellation, a rebuild) make every kept report stale at once (``counts_changed``).
+REPORT_CACHE_SECONDS = 60
+_VERSION_KEY = "registry:counts-version"
+
+
+def _new_version() -> None:
+    cache.set(_VERSION_KEY, secrets.token_hex(8), None)
+
+
+def counts_changed() -> None:
+    """The maintained counts changed: no report built before may be shown again.
+
+    Now (this transaction's own later reads) and once more after the commit
+    (a report built by another request from the counts before the commit)."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def build_cached(area: Area, *, day: dt.date, basis: str, exact: bool) -> Report:
+    """``build``, kept in the shared cache for a minute per area, day, basis, exactness and language.
+
+    Only what the caller may see is asked for (the access check comes first) and
+    the key carries everything the report depends on, so a kept report is the one
+    ``build`` would make with the same counts."""
+    key = f"registry:report:{area.pk}:{day.isoformat()}:{basis}:{int(exact)}:{threshold()}:{get_language()}"
+    kept = cache.get_many([_VERSION_KEY, key])
+    version = kept.get(_VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        cache.add(_VERSION_KEY, version, None)
+        version = cache.get(_VERSION_KEY, version)
+    entry = kept.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    built = build(area, day=day, basis=basis, exact=exact)
+    cache.set(key, (version, built), REPORT_CACHE_SECONDS)
+    return built

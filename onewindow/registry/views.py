@@ -66,7 +66,7 @@ def figures(request: AuthedRequest, area_id: int) -> HttpResponse:
     form = FiguresForm({**query, "area": str(where.area.pk)}, areas=areas)
     if not form.is_valid():
         return render(request, "registry/figures.html", {"form": form, "report": None}, status=400)
-    built = report.build(
+    built = report.build_cached(
         where.area, day=form.cleaned_data["date"], basis=form.cleaned_data["basis"], exact=where.exact
     )
     return render(request, "registry/figures.html", {"form": form, "report": built, "access": where})

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -69,3 +70,42 @@ def reserve_ids(model: type[Model], count: int) -> int:
             [max(count, 1), max(count, 1), table, pk_column],
         )
         return int(cursor.fetchone()[0])
+
+
+_SECONDARY_INDEXES = """
+SELECT i.relname, pg_get_indexdef(x.indexrelid)
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid
+WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+ORDER BY t.relname, i.relname
+"""
+
+
+@contextmanager
+def indexes_built_after(models: Sequence[type[Model]], *, enabled: bool = True) -> Iterator[int]:
+    """Drop the non-unique secondary indexes of ``models``' tables for a bulk load; build them after it.
+
+    Building an index once over the loaded rows (a sort) is much cheaper than
+    maintaining it row by row during COPY. Primary keys, unique indexes and the
+    indexes behind constraints stay, so every constraint is still checked during
+    the load. The indexes are built again even when the load fails. Yields how
+    many indexes were deferred.
+    """
+    if not enabled:
+        yield 0
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SECONDARY_INDEXES, [[model._meta.db_table for model in models]])
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+    try:
+        yield len(indexes)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem TO '256MB'")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")

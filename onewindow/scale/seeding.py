@@ -57,7 +57,7 @@ from onewindow.offices.models import Area, Coverage, Office
 from onewindow.people.models import Document, Employment, Person, passport_hash
 from onewindow.permits.models import NumberCounter, Permit, PermitNumber
 from onewindow.permits.numbers import format_number
-from onewindow.scale.copy import copy_rows, reserve_ids
+from onewindow.scale.copy import copy_rows, indexes_built_after, reserve_ids
 from onewindow.visits.models import OriginalCheck
 
 SOURCE = "seed_scale"
@@ -1093,6 +1093,17 @@ class Seeder:
             cursor.execute("SELECT pg_advisory_lock(%s)", [SEALER_LOCK_ID])
         head = Seal.objects.order_by("-seq").only("seq", "hash").first()
         self.seq, self.prev = (head.seq, head.hash) if head else (0, GENESIS)
+        # A load at least as big as what is there builds its tables' secondary indexes afterwards.
+        defer = self.persons >= Person.objects.count()
+        try:
+            with indexes_built_after(LOADED_MODELS, enabled=defer):
+                self._load(tree)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SEALER_LOCK_ID])
+        return self.totals
+
+    def _load(self, tree: Tree) -> None:
         work: queue.Queue[tuple[str, int, list[Batch]] | None] = queue.Queue(maxsize=2)
         failure: list[BaseException] = []
         writer = threading.Thread(target=self._write, args=(work, failure), daemon=True)
@@ -1118,9 +1129,6 @@ class Seeder:
             if writer.is_alive():
                 work.put(None)
                 writer.join()
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [SEALER_LOCK_ID])
-        return self.totals
 
     def _write(
         self, work: queue.Queue[tuple[str, int, list[Batch]] | None], failure: list[BaseException]
@@ -1145,6 +1153,24 @@ class Seeder:
                 pass
         finally:
             connection.close()
+
+
+# The tables a load fills (their secondary indexes are built after a large load).
+LOADED_MODELS: tuple[type[Model], ...] = (
+    Employer,
+    User,
+    Membership,
+    Person,
+    Employment,
+    Document,
+    Application,
+    Decision,
+    OriginalCheck,
+    PermitNumber,
+    Permit,
+    Event,
+    Seal,
+)
 
 
 def digest(*parts: str) -> str:

@@ -191,3 +191,21 @@ def test_it_refuses_a_malformed_export_without_logging(world: World, sign_in: Si
     assert not Event.objects.filter(action="registry.export").exists()
     url = reverse("registry:export", kwargs={"area_id": world.areas["zhaoshang"].pk})
     assert sign_in(world.gina).get(url).status_code == 405
+
+
+def test_it_keeps_a_built_dashboard_until_the_counts_change(
+    twelve: World, sign_in: SignIn, django_assert_max_num_queries: Callable
+) -> None:
+    client = sign_in(twelve.frank)
+    url = figures_url(twelve, "zhaoshang", date=first_day().isoformat())
+    first = client.get(url).content.decode()
+    # The same page again: the report comes from the cache (only the request's own queries).
+    with django_assert_max_num_queries(8):
+        again = client.get(url).content.decode()
+    assert cell(again, "US") == cell(first, "US") == "6"
+    # A permit issued changes the maintained counts: the next page is built afresh.
+    permit_for(twelve, nationality="US")
+    assert cell(client.get(url).content.decode(), "US") == "7"
+    # Another language is another report.
+    client.cookies["django_language"] = "zh-hans"
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").status_code == 200
