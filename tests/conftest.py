@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from onewindow.accounts.models import User
 from onewindow.offices.selectors import forget_calendars
@@ -17,6 +19,15 @@ from tests.factories import World, build_world, complete_sign_in
 def _fresh_calendars() -> None:
     # The per-process calendar cache must not carry corrections from one test to the next.
     forget_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request in Chinese leaves its language active in this thread: each test starts, and
+    # leaves, in the default language so no test depends on the one before it.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
