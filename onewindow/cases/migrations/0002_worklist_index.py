@@ -5,18 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('employers', '0001_initial'),
-        ('offices', '0002_alter_office_kind_openinghours_servicewindow'),
-        ('people', '0002_documents'),
+        ("cases", "0001_initial"),
+        ("employers", "0001_initial"),
+        ("offices", "0002_alter_office_kind_openinghours_servicewindow"),
+        ("people", "0002_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status__in', ['approved', 'awaiting_supplement', 'entered', 'in_review', 'issued', 'originals_verified', 'returned', 'submitted']), ('submitted_at__isnull', False)), fields=['station', 'due_on', 'submitted_at', 'id'], name='app_station_open_due'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "approved",
+                            "awaiting_supplement",
+                            "entered",
+                            "in_review",
+                            "issued",
+                            "originals_verified",
+                            "returned",
+                            "submitted",
+                        ],
+                    ),
+                    ("submitted_at__isnull", False),
+                ),
+                fields=["station", "due_on", "submitted_at", "id"],
+                name="app_station_open_due",
+            ),
         ),
     ]
