@@ -113,3 +113,15 @@ def test_the_load_scripts_carry_the_principals_and_unique_keys(principals: dict[
     assert 'string.format("bench-run1-%s-%d-%d", nonce, tid, counter)' in scripts["d_submit"]
     assert "/registry/area/7/" in scripts["e_statistics"]
     assert "delay = function()" in scripts["soak"]
+
+
+def test_the_bench_server_lifts_each_limit_meant_for_one_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bench's load comes from one address and a few tokens: a per-client limit left on would
+    # answer 429 and measure the limiter. Each variable must be one the settings really read.
+    monkeypatch.setattr(bench, "dev_secrets", lambda: {"SECRET_KEY": "k", "ONEWINDOW_DATA_KEYS": "d",
+                                                       "ONEWINDOW_LOOKUP_KEY": "l"})  # fmt: skip
+    env = bench.server_env("postgres://postgres@127.0.0.1:5432/ow_bench_10000")
+    settings_source = (bench.ROOT / "onewindow" / "settings.py").read_text()
+    for name in ("ONEWINDOW_VERIFY_RATE_LIMIT", "ONEWINDOW_API_RATE_PER_MINUTE"):
+        assert int(env[name]) >= 1_000_000
+        assert f'"{name}"' in settings_source
