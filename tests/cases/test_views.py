@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from onewindow.accounts.models import User
 from onewindow.audit.models import Event
+from onewindow.cases import views as case_views
 from onewindow.cases.models import Application, Decision
 from onewindow.cases.workflow import Kind, Status
 from tests.factories import World, sign_agreement
@@ -334,6 +335,22 @@ class TestWorklist:
             response = client.get(reverse("cases:worklist"))
         rows = [case for case, _left, _overdue in response.context["rows"]]
         assert rows == [first, second]
+
+    def test_it_pages_the_worklist_so_that_every_case_is_reachable(
+        self, world: World, sign_in: SignIn, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(case_views, "WORKLIST_PAGE_SIZE", 2)
+        first, second, third = (world.application(stage="submitted") for _ in range(3))
+        client = sign_in(world.carol)
+        page_one = client.get(reverse("cases:worklist"))
+        assert [case for case, _left, _overdue in page_one.context["rows"]] == [first, second]
+        assert "Page 1 of 2: 3 open cases" in page_one.content.decode()
+        assert 'href="?role=window_officer&amp;page=2"' in page_one.content.decode()
+        page_two = client.get(reverse("cases:worklist"), {"role": "window_officer", "page": "2"})
+        assert [case for case, _left, _overdue in page_two.context["rows"]] == [third]
+        # A page number out of range or not a number shows the nearest page, not an error.
+        assert client.get(reverse("cases:worklist"), {"page": "99"}).context["page"].number == 2
+        assert client.get(reverse("cases:worklist"), {"page": "x"}).context["page"].number == 1
 
     def test_it_gives_the_commission_every_case_in_review_in_the_city(
         self, world: World, sign_in: SignIn
