@@ -52,10 +52,10 @@ from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
 from onewindow.people.access import access_person
 
-# Steps taken with one button; the others have their own forms below.
 # Cases per worklist page (soonest deadline first).
 WORKLIST_PAGE_SIZE = 25
 
+# Steps taken with one button; the others have their own forms below.
 SIMPLE_ACTIONS = {
     Action.SUBMIT,
     Action.RESUBMIT,
