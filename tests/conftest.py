@@ -65,10 +65,41 @@ def sign_in(client: Client) -> Callable[[User], Client]:
     return _sign_in
 
 
+# The longest-running modules (tens of seconds each: the walks, the fuzzing, the browser, the
+# demo). They start first so that, under xdist, no worker is left running one at the end.
+LONG_FIRST = (
+    "tests/test_access_walk.py",
+    "tests/api/test_fuzz.py",
+    "tests/browser/",
+    "tests/front/test_translations.py",
+    "tests/front/test_demo",
+    "tests/api/test_demo.py",
+    "tests/visits/test_demo.py",
+    "tests/eligibility/test_demo.py",
+    "tests/registry/test_pages.py",
+    "tests/registry/test_notices.py",
+)
+
+
+def _order(item: pytest.Item) -> tuple[int, bool]:
+    """pytest-django's (and Django's) groups kept — tests in a transaction, then transactional
+    tests (they empty the tables after them), then tests without a database — long ones first in each."""
+    fixtures = getattr(item, "fixturenames", [])
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        transactional = transactional or bool(
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+    group = 1 if transactional else 0 if marker is not None or "db" in fixtures else 2
+    return group, not item.nodeid.startswith(LONG_FIRST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``postgres`` need real row locks and triggers; on SQLite they are skipped."""
+    """Long modules first; tests marked ``postgres`` (real row locks, triggers) skipped on SQLite."""
     from django.conf import settings
 
+    items.sort(key=_order)  # stable: the order within each group stays as collected
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
