@@ -9,6 +9,7 @@ variables are listed, with their meaning, in ``.env.example``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP  # type: ignore[import-not-found, unused-ignore]
@@ -152,9 +153,27 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+# Parameters bound by the server, and a statement run five times on a connection prepared
+# there, so that PostgreSQL plans it once instead of on every request: planning a join of
+# seven tables cost more than running it (make bench, docs/scaling.md). Turn it off behind a
+# pooler that cannot keep prepared statements (PgBouncer before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
+
+
+def _database(url: str) -> dict[str, Any]:
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARED_STATEMENTS:
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
+    return dict(database)
+
+
 DATABASE_URL = env_optional("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": _database(DATABASE_URL)}
 else:
     if PRODUCTION:
         raise ConfigurationError("environment variable DATABASE_URL is required in production")
@@ -174,7 +193,7 @@ else:
     }
 DATABASE_REPLICA_URL = env_optional("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["onewindow.lib.dbrouter.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -224,6 +243,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 if ONEWINDOW_ENV == "test":
     # Tests create many users; a deliberately slow hash would only slow them down.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# After a commit, a process seals the audit trail's new events unless it did so less than this
+# long ago; the worker and the next pass seal the rest (audit/trail.py). 0: every commit seals.
+ONEWINDOW_AUDIT_SEAL_INTERVAL_MS = env_int(
+    "ONEWINDOW_AUDIT_SEAL_INTERVAL_MS", 0 if ONEWINDOW_ENV == "test" else 1000, minimum=0
+)
 
 # A decision or an issuance needs the password and a code entered within this many seconds.
 ONEWINDOW_REAUTH_SECONDS = env_int("ONEWINDOW_REAUTH_SECONDS", 10 * 60, minimum=60)
