@@ -5,10 +5,20 @@ the caller's transaction (so a rolled-back change leaves no event), then
 asks for sealing once the transaction has committed. On PostgreSQL both rows
 go in with one statement (a data-modifying ``WITH``), so an audited read costs
 one round trip for its event, not two.
+
+Sealing after a commit is throttled per process
+(``ONEWINDOW_AUDIT_SEAL_INTERVAL_MS``): a process that sealed less than that
+long ago leaves its new events queued, and its next sealing pass, another
+process's or the worker's (every two seconds) chains them all in one batch.
+Under load one pass serves many requests instead of each request paying a
+transaction of its own; when the service is quiet every commit still seals
+at once. An event is recorded, and counted as awaiting its seal by
+``audit verify``, from its own commit either way.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -21,9 +31,17 @@ if TYPE_CHECKING:
     from onewindow.accounts.models import User
 
 
+# When this process last started a sealing pass after a commit (time.monotonic()).
+_last_sealed = [float("-inf")]
+
+
 def _seal_after_commit() -> None:
     from onewindow.audit.chain import seal_pending
 
+    now = time.monotonic()
+    if (now - _last_sealed[0]) * 1000 < settings.ONEWINDOW_AUDIT_SEAL_INTERVAL_MS:
+        return
+    _last_sealed[0] = now
     seal_pending()
 
 
@@ -92,8 +110,7 @@ def record_event(
         ip_address=client_ip(request),
     )
     _insert_with_queue_row(event)
-    if getattr(settings, "ONEWINDOW_AUDIT_SEAL_ON_COMMIT", True):
-        transaction.on_commit(_seal_after_commit, using=event._state.db)
+    transaction.on_commit(_seal_after_commit, using=event._state.db)
     return event
 
 

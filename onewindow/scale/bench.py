@@ -418,6 +418,7 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
     redis: subprocess.Popen[bytes] | None = None
     gunicorn: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
         self.env = server_env(self.url)
@@ -444,7 +445,20 @@ class Server:
             )
             time.sleep(0.5)
         self.start_gunicorn()
+        self.start_worker()
         return self
+
+    def start_worker(self) -> None:
+        """The background worker, as production runs it beside the web processes (it seals the
+        audit events that requests leave queued, and sends what the requests put in the outbox)."""
+        OUT.mkdir(parents=True, exist_ok=True)
+        self.worker = subprocess.Popen(
+            [PY, "manage.py", "worker"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=(OUT / "worker.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def start_gunicorn(self) -> None:
         if not free(PORT):
@@ -480,6 +494,10 @@ class Server:
         self.gunicorn = None
 
     def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.terminate()
+            self.worker.wait(timeout=30)
+            self.worker = None
         if self.gunicorn is not None:
             self.gunicorn.terminate()
             try:
