@@ -38,14 +38,36 @@ def permit_details() -> PermitQuerySet:
     )
 
 
+# What a public check reads of the holder, the employer and the case: the masked name and the
+# nationality, not the sealed fields (date of birth, passport, address, phone), which a check
+# has no reason to decrypt.
+_CHECK_FIELDS = (
+    *(f.name for f in Permit._meta.concrete_fields),
+    "number__number",
+    "person__family_name",
+    "person__given_names",
+    "person__nationality",
+    "employer__credit_code",
+    "employer__name_zh",
+    "employer__name_en",
+    "application__area_path",
+)
+
+
+def permit_for_check() -> PermitQuerySet:
+    """Permits with what a public check shows and compares, in one query."""
+    return Permit.objects.select_related("number", "person", "employer", "application").only(*_CHECK_FIELDS)
+
+
 def issuances_of(person: Person) -> PermitQuerySet:
     """Every issuance of the person's permit number, newest first."""
     return permit_details().filter(person=person).order_by("-issued_at", "-pk")
 
 
 def newest_issuance(permit: Permit) -> Permit:
-    """The person's latest issuance (the permit itself if nothing replaced it)."""
-    return issuances_of(permit.person).first() or permit
+    """The person's latest issuance (the permit itself if nothing replaced it), as a check shows it."""
+    newest = permit_for_check().filter(person_id=permit.person_id).order_by("-issued_at", "-pk").first()
+    return newest or permit
 
 
 def normalise_cancellation_reference(text: str) -> str | None:

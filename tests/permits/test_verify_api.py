@@ -250,3 +250,27 @@ def test_it_answers_the_keys_list_in_a_bounded_number_of_queries(
 
 def _private(key: SigningKey) -> bytes:
     return unseal(key.private_key_sealed, context=tokens.private_key_context(key.kid))
+
+
+def test_it_never_decrypts_the_holders_sealed_fields_and_reads_each_row_once(
+    world: World, signing_key: SigningKey
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onewindow.permits.verification import answer, check_token
+
+    first = issue_permit(world)
+    old_token = tokens.token_for(first)
+    second = extend(world, first)
+    with time_machine.travel(in_force(second), tick=False), CaptureQueriesContext(connection) as context:
+        result = check_token(old_token)
+        body = answer(result)
+    # The key, the issuance, the current issuance, the issuing authority: nothing loaded later.
+    assert len(context.captured_queries) == 4, [q["sql"] for q in context.captured_queries]
+    assert body["current"]["issuance"] == second.pk and body["permit"]["holder"] == "D** J."
+    for permit in (result.permit, result.current):
+        assert permit is not None
+        assert {"date_of_birth", "passport_number", "residential_address", "phone"} <= (
+            permit.person.get_deferred_fields()
+        )
