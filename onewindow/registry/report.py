@@ -111,6 +111,9 @@ class Report:
     employer_tables: list[Table] = field(default_factory=list)
     parts: Table | None = None
     flows: FlowTable | None = None
+    # Names this report in the shared cache (area, day, basis, exactness, threshold, language and
+    # the counts' version) when it came through ``build_cached``; empty for a report built afresh.
+    cache_token: str = ""
 
     @property
     def suppressed(self) -> bool:
@@ -328,7 +331,9 @@ def build_cached(area: Area, *, day: dt.date, basis: str, exact: bool) -> Report
         version = cache.get(_VERSION_KEY, version)
     entry = kept.get(key)
     if entry is not None and entry[0] == version:
-        return entry[1]
+        kept_report: Report = entry[1]
+        return kept_report
     built = build(area, day=day, basis=basis, exact=exact)
+    built.cache_token = f"{key}:{version}"
     cache.set(key, (version, built), REPORT_CACHE_SECONDS)
     return built

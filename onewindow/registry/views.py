@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
@@ -69,7 +72,24 @@ def figures(request: AuthedRequest, area_id: int) -> HttpResponse:
     built = report.build_cached(
         where.area, day=form.cleaned_data["date"], basis=form.cleaned_data["basis"], exact=where.exact
     )
-    return render(request, "registry/figures.html", {"form": form, "report": built, "access": where})
+    return render(
+        request,
+        "registry/figures.html",
+        {"form": form, "report": built, "access": where, "tables": _tables(request, built)},
+    )
+
+
+def _tables(request: HttpRequest, built: report.Report) -> SafeString:
+    """The report's tables and charts, rendered once per kept report: they were most of the page's
+    time. The key is the kept report's (language and counts' version included), so a new count or
+    another language is never answered with old HTML; nothing in them depends on the user."""
+    key = f"registry:tables:{built.cache_token}" if built.cache_token else ""
+    html = cache.get(key) if key else None
+    if html is None:
+        html = render_to_string("registry/_report_tables.html", {"report": built}, request=request)
+        if key:
+            cache.set(key, html, report.REPORT_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered from our template with autoescaping on
 
 
 @login_required

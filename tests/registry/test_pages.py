@@ -206,6 +206,10 @@ def test_it_keeps_a_built_dashboard_until_the_counts_change(
     # A permit issued changes the maintained counts: the next page is built afresh.
     permit_for(twelve, nationality="US")
     assert cell(client.get(url).content.decode(), "US") == "7"
-    # Another language is another report.
+    # Another language is another report, with its tables rendered in that language.
+    assert '<th scope="row">Total</th>' in first
     client.cookies["django_language"] = "zh-hans"
-    assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").status_code == 200
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 200
+    assert '<th scope="row">合计</th>' in chinese.content.decode()
+    assert '<th scope="row">Total</th>' not in chinese.content.decode()
