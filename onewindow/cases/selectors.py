@@ -13,6 +13,9 @@ from onewindow.cases.access import visible_applications
 from onewindow.cases.kinds import spec, visit_documents
 from onewindow.cases.models import Application, ApplicationQuerySet, Correction
 from onewindow.cases.workflow import Status
+from onewindow.employers.models import Employer
+from onewindow.lib.crypto import sealed_fields
+from onewindow.people.models import Person
 from onewindow.people.vault import VaultItem, match
 
 
@@ -122,8 +125,11 @@ def worklist(user: Any, role: str, *, statuses: tuple[Status, ...] | None = None
     from onewindow.supervision.selectors import conflict_declared
 
     queryset = queryset.annotate(conflict_declared=conflict_declared(user))
-    return queryset.select_related("person", "employer", "station").order_by(
-        F("due_on").asc(nulls_last=True), "submitted_at", "pk"
+    # A worklist row shows names, not the sealed fields: nothing is decrypted for a whole page.
+    return (
+        queryset.select_related("person", "employer", "station")
+        .defer(*sealed_fields(Person, "person__"), *sealed_fields(Employer, "employer__"))
+        .order_by(F("due_on").asc(nulls_last=True), "submitted_at", "pk")
     )
 
 

@@ -177,3 +177,13 @@ class EncryptedDateField(EncryptedTextField):
         from django import forms
 
         return forms.DateField(required=not self.blank, **kwargs)
+
+
+def sealed_fields(model: type[models.Model], prefix: str = "") -> list[str]:
+    """The names of ``model``'s sealed columns (``prefix`` + name): for ``defer()`` where a page
+    shows a related row's plain fields only, so that no value is decrypted for nothing."""
+    return [
+        f"{prefix}{field.name}"
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]
