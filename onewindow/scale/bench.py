@@ -12,6 +12,12 @@ limit is raised because all load comes from one address), creates the
 principals (``bench_prepare``), and drives each target with wrk for a
 bounded time. Results go to ``var/bench/`` as JSON and Markdown.
 
+It measures the web processes: no background worker runs beside them (a
+fresh one would spend the run replaying the seeded history into
+notifications). The audit events the requests leave queued between two
+throttled sealing passes are sealed by the next pass, and by ``audit seal``
+before the drills verify the chain.
+
 The parsing and the ratio arithmetic are plain functions, tested without a server.
 """
 
@@ -418,7 +424,6 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
     redis: subprocess.Popen[bytes] | None = None
     gunicorn: subprocess.Popen[bytes] | None = None
-    worker: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
         self.env = server_env(self.url)
@@ -445,20 +450,7 @@ class Server:
             )
             time.sleep(0.5)
         self.start_gunicorn()
-        self.start_worker()
         return self
-
-    def start_worker(self) -> None:
-        """The background worker, as production runs it beside the web processes (it seals the
-        audit events that requests leave queued, and sends what the requests put in the outbox)."""
-        OUT.mkdir(parents=True, exist_ok=True)
-        self.worker = subprocess.Popen(
-            [PY, "manage.py", "worker"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=(OUT / "worker.log").open("ab"),
-            stderr=subprocess.STDOUT,
-        )
 
     def start_gunicorn(self) -> None:
         if not free(PORT):
@@ -494,10 +486,6 @@ class Server:
         self.gunicorn = None
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.terminate()
-            self.worker.wait(timeout=30)
-            self.worker = None
         if self.gunicorn is not None:
             self.gunicorn.terminate()
             try:
