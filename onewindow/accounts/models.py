@@ -232,3 +232,25 @@ class ConfidentialityAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.office} — {self.version}"
+
+
+class ScopeChange(models.Model):
+    """One row per change to what decides a user's reach: memberships, confidentiality
+    agreements, qualifications, offices, areas.
+
+    Written by database triggers (migration ``0004``), never by the application, so every
+    change counts — a form, the admin, a bulk update, a raw statement, a restore. The newest
+    row's ``token`` names the current state in the keys of the shared scope cache
+    (``accounts.scopes``): a change, even one later rolled back, gives new keys, and no scope
+    computed before it is read again. The worker keeps only the newest rows.
+    """
+
+    token = models.CharField(max_length=64)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("scope change")
+        verbose_name_plural = _("scope changes")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.token}"

@@ -10,23 +10,34 @@ role still shows, and still needs a second factor) but ``staff_grants`` and
 here shows no case or person to that staff member.
 ``access.py`` modules and list selectors build their filters from here, so
 the rule is written once.
+
+A scope is computed once per request (kept on the user object) and kept in
+the shared cache for the day under the newest ``ScopeChange`` token, which
+database triggers renew on any change to memberships, agreements,
+qualifications, offices or areas: a revoked grant is gone from the next
+request on, in every process, however the change was made.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from onewindow.accounts.models import STAFF_ROLES, ConfidentialityAgreement, Membership, Role
+from onewindow.accounts.models import STAFF_ROLES, ConfidentialityAgreement, Membership, Role, ScopeChange
 
 if TYPE_CHECKING:
     from onewindow.accounts.models import User
 
 _CACHE_ATTR = "_onewindow_scope"
+# A kept scope is also keyed by the day (agreements lapse by date); the lifetime bounds memory.
+SHARED_CACHE_SECONDS = 3600
 
 # Staff roles that work on individual case files (the others work on areas and configuration).
 CASE_ROLES = frozenset({Role.WINDOW_OFFICER, Role.REVIEWER, Role.IMMIGRATION_OFFICER, Role.SUPERVISOR})
@@ -137,7 +148,36 @@ def scope_of(user: User | Any) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    agreement = ConfidentialityAgreement.objects.in_force(timezone.localdate()).filter(
+    today = timezone.localdate()
+    key = _shared_key(user.pk, today)
+    scope = cache.get(key) if key else None
+    if scope is None:
+        scope = _compute(user, today)
+        if key:
+            cache.set(key, scope, SHARED_CACHE_SECONDS)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def _shared_key(user_id: int, day: dt.date) -> str | None:
+    """The shared cache's key for this user's scope today, in the current state of the tables it
+    is read from; ``None`` (no sharing) if no change token is on record."""
+    alias = router.db_for_read(Membership)
+    table = connections[alias].ops.quote_name(ScopeChange._meta.db_table)
+    with connections[alias].cursor() as cursor:
+        # One indexed row, on every request that needs a scope: plain SQL, no query to build.
+        cursor.execute(f"SELECT token FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - a model's table
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # The database's name too: databases sharing one cache (a restored copy, a test run's
+    # workers) never answer for each other.
+    database = connections[alias].settings_dict["NAME"]
+    return f"scope:{database}:{row[0]}:{user_id}:{day.isoformat()}"
+
+
+def _compute(user: User | Any, day: dt.date) -> Scope:
+    agreement = ConfidentialityAgreement.objects.in_force(day).filter(
         user_id=OuterRef("user_id"), office_id=OuterRef("office_id")
     )
     # A trainee reads training material only; a suspended member nothing (supervision.gate).
@@ -176,12 +216,19 @@ def scope_of(user: User | Any) -> Scope:
         )
         for role, office_id, office_kind, path, employer_id, person_id, agreed, restricted in rows
     )
-    scope = Scope(user_id=user.pk, grants=grants)
-    setattr(user, _CACHE_ATTR, scope)
-    return scope
+    return Scope(user_id=user.pk, grants=grants)
 
 
 def forget_scope(user: Any) -> None:
     """Drop the cached scope after the user's memberships changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def prune_scope_changes() -> int:
+    """Delete every change token but the newest (only the newest names a state); return how many."""
+    newest = ScopeChange.objects.order_by("-id").values_list("id", flat=True).first()
+    if newest is None:
+        return 0
+    deleted, _ = ScopeChange.objects.filter(id__lt=newest).delete()
+    return deleted

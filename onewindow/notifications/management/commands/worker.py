@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from onewindow.accounts.scopes import prune_scope_changes
 from onewindow.api.idempotency import expire_records as expire_idempotency_records
 from onewindow.audit.chain import seal_pending
 from onewindow.employers.reminders import send_duty_reminders
@@ -35,6 +36,7 @@ def run_once(*, reminders: bool = True) -> dict[str, int]:
     done["webhooks_queued"] = consume(webhook_actions.STREAM, webhook_actions.on_event)
     done["webhooks_sent"], done["webhooks_failed"] = webhook_actions.send_due_deliveries()
     done["idempotency_expired"] = expire_idempotency_records()
+    done["scope_changes_pruned"] = prune_scope_changes()
     if reminders:
         # Kept documents expiring soon (people) and reporting duties coming due (employers).
         done["vault_reminders"] = send_document_reminders(timezone.localdate())
