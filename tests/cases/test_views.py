@@ -7,12 +7,13 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from onewindow.accounts.models import User
 from onewindow.audit.models import Event
 from onewindow.cases import views as case_views
 from onewindow.cases.models import Application, Decision
-from onewindow.cases.workflow import Kind, Status
+from onewindow.cases.workflow import KIND_LABELS, Kind, Status
 from tests.factories import World, sign_agreement
 
 pytestmark = pytest.mark.django_db
@@ -348,6 +349,17 @@ class TestWorklist:
         assert 'href="?role=window_officer&amp;page=2"' in page_one.content.decode()
         page_two = client.get(reverse("cases:worklist"), {"role": "window_officer", "page": "2"})
         assert [case for case, _left, _overdue in page_two.context["rows"]] == [third]
+        # Each row names its kind in the reader's language.
+        label = KIND_LABELS[Kind(first.kind)]
+        with translation.override("en"):
+            english = str(label)
+        with translation.override("zh-hans"):
+            chinese_label = str(label)
+        assert page_one.content.decode().count(f'<td data-label="Kind">{english}</td>') == 2
+        client.cookies["django_language"] = "zh-hans"
+        chinese = client.get(reverse("cases:worklist"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert f">{chinese_label}</td>" in chinese and english not in chinese
+        client.cookies["django_language"] = "en"
         # A page number out of range or not a number shows the nearest page, not an error.
         assert client.get(reverse("cases:worklist"), {"page": "99"}).context["page"].number == 2
         assert client.get(reverse("cases:worklist"), {"page": "x"}).context["page"].number == 1

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
+from onewindow.cases.workflow import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, Action, Kind, Status
 from onewindow.people.documents import label as document_label
 
 register = template.Library()
@@ -49,6 +49,16 @@ def status_label(status: str) -> str:
         return str(STATUS_LABELS[Status(status)])
     except ValueError:
         return status
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """The kind's name in the active language: a dictionary look-up, where ``get_kind_display``
+    rebuilt the choices for every row of a list."""
+    try:
+        return str(KIND_LABELS[Kind(kind)])
+    except ValueError:
+        return kind
 
 
 @register.filter
