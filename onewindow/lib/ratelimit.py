@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -36,16 +37,33 @@ def hit(scope: str, client: str, *, limit: int, window_seconds: int) -> Verdict:
     """Count one request of ``client`` in ``scope``; say whether it is within the limit."""
     now = int(time.time())
     window = now // window_seconds
-    key = f"ratelimit:{scope}:{client}:{window}"
-    # add() is a no-op if the key exists; incr() is atomic on every shared backend.
-    cache.add(key, 0, timeout=window_seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds + 1)
-        count = 1
+    count = _count(f"ratelimit:{scope}:{client}:{window}", timeout=window_seconds + 1)
     retry_after = (window + 1) * window_seconds - now
     return Verdict(allowed=count <= limit, remaining=max(limit - count, 0), retry_after=retry_after)
+
+
+def _count(key: str, *, timeout: int) -> int:
+    """Add one to the window's counter and return it (the first hit makes it, expiring after
+    ``timeout`` seconds)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip (INCR and EXPIRE in one MULTI/EXEC) where the cache API's add() and
+        # incr() take three (SET NX, EXISTS, INCR) on every API call and permit check. The
+        # counter is a plain integer, which the cache API reads back unchanged.
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key, write=True)
+        with client.pipeline(transaction=True) as pipe:
+            pipe.incr(full_key)
+            pipe.expire(full_key, timeout)
+            count, _ = pipe.execute()
+        return int(count)
+    # add() is a no-op if the key exists; incr() is atomic on every shared backend.
+    backend.add(key, 0, timeout=timeout)
+    try:
+        return int(backend.incr(key))
+    except ValueError:  # expired between add and incr
+        backend.set(key, 1, timeout=timeout)
+        return 1
 
 
 def limited_response(request: HttpRequest, verdict: Verdict) -> HttpResponse:
