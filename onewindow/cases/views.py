@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -50,10 +49,13 @@ from onewindow.cases.notice import decision_notice_pdf
 from onewindow.cases.workflow import ACTION_LABELS, KIND_LABELS, Action, Kind, Status, TransitionRefused
 from onewindow.lib.forms import add_validation_error
 from onewindow.lib.http import AuthedRequest
+from onewindow.lib.paging import page_of
 from onewindow.people.access import access_person
 
-# Cases per worklist page (soonest deadline first).
+# Cases per worklist page (soonest deadline first), and how many open cases a page counts at
+# most: past that it says "more than 1,000", so a busy station's page costs no more as it grows.
 WORKLIST_PAGE_SIZE = 25
+WORKLIST_COUNT_CAP = 1000
 
 # Steps taken with one button; the others have their own forms below.
 SIMPLE_ACTIONS = {
@@ -454,12 +456,15 @@ def worklist(request: AuthedRequest) -> HttpResponse:
     if role not in roles:
         role = roles[0]
     # Every open case in reach is on some page; a page is rendered in tens of milliseconds.
-    page = Paginator(selectors.worklist(request.user, role), WORKLIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = page_of(
+        selectors.worklist(request.user, role),
+        request.GET.get("page"),
+        per_page=WORKLIST_PAGE_SIZE,
+        cap=WORKLIST_COUNT_CAP,
     )
     today = timezone.localdate()
     rows = []
-    for case in page.object_list:
+    for case in page.rows:
         left = deadlines.working_days_left(case, today=today)
         rows.append((case, left, -left if left is not None and left < 0 else 0))
     return render(

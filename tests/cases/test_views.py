@@ -364,6 +364,27 @@ class TestWorklist:
         assert client.get(reverse("cases:worklist"), {"page": "99"}).context["page"].number == 2
         assert client.get(reverse("cases:worklist"), {"page": "x"}).context["page"].number == 1
 
+    def test_past_the_count_cap_it_says_more_than_and_still_reaches_every_case(
+        self, world: World, sign_in: SignIn, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(case_views, "WORKLIST_PAGE_SIZE", 1)
+        monkeypatch.setattr(case_views, "WORKLIST_COUNT_CAP", 2)
+        cases = [world.application(stage="submitted") for _ in range(4)]
+        client = sign_in(world.carol)
+        seen = []
+        for number in range(1, 5):
+            response = client.get(reverse("cases:worklist"), {"role": "window_officer", "page": str(number)})
+            seen += [case for case, _left, _overdue in response.context["rows"]]
+            body = response.content.decode()
+            assert f"Page {number}: more than 2 open cases" in body
+            assert ("page=" + str(number + 1)) in body if number < 4 else "page=5" not in body
+        assert seen == cases
+        # Past the end: the last page, counted exactly.
+        last = client.get(reverse("cases:worklist"), {"page": "99"})
+        assert last.context["page"].number == 4
+        assert [case for case, _left, _overdue in last.context["rows"]] == [cases[3]]
+        assert "Page 4 of 4: 4 open cases" in last.content.decode()
+
     def test_it_gives_the_commission_every_case_in_review_in_the_city(
         self, world: World, sign_in: SignIn
     ) -> None:

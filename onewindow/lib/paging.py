@@ -1,0 +1,79 @@
+"""Pages of a long, ordered list whose count stops costing more as the list grows.
+
+Django's ``Paginator`` counts every row to know the number of pages: for the
+worklist of a busy station that is a walk over all its open cases on every
+request, growing with the station. ``page_of`` counts at most ``cap`` + 1
+rows; past the cap the page says "more than 1,000" and keeps a next link
+(it reads one row beyond the page to know there is one), so every row is
+still on some page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    number: int
+    per_page: int
+    # Every row when ``capped`` is false; else ``cap`` (there are more).
+    count: int
+    capped: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def pages(self) -> int | None:
+        """The number of pages, when the count is exact."""
+        return None if self.capped else max(math.ceil(self.count / self.per_page), 1)
+
+
+def _number(text: str | None) -> int:
+    try:
+        return max(int(text or "1"), 1)
+    except ValueError:
+        return 1
+
+
+def page_of(queryset: QuerySet[Any], number_text: str | None, *, per_page: int, cap: int) -> Page:
+    """Page ``number_text`` (1 if missing or not a number; the last if beyond the end) of ``queryset``."""
+    counted = queryset[: cap + 1].count()
+    capped = counted > cap
+    number = _number(number_text)
+    if not capped:
+        number = min(number, max(math.ceil(counted / per_page), 1))
+    rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
+    if capped and not rows and number > 1:
+        # Past the end of a long list (a number typed in, or the list shrank): its last page.
+        counted, capped = queryset.count(), False
+        number = max(math.ceil(counted / per_page), 1)
+        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
+    return Page(
+        rows=rows[:per_page],
+        number=number,
+        per_page=per_page,
+        count=cap if capped else counted,
+        capped=capped,
+        has_next=len(rows) > per_page,
+    )
