@@ -21,12 +21,13 @@ request on, in every process, however the change was made.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -161,19 +162,28 @@ def scope_of(user: User | Any) -> Scope:
 
 def _shared_key(user_id: int, day: dt.date) -> str | None:
     """The shared cache's key for this user's scope today, in the current state of the tables it
-    is read from; ``None`` (no sharing) if no change token is on record."""
+    is read from; ``None`` (no sharing) if no change is on record.
+
+    The state is named by the newest change's id and token and the number of changes: on
+    PostgreSQL two transactions can commit their changes out of id order, so a change committed
+    late, under a smaller id, shows only in the count (rows leave only through
+    ``prune_scope_changes``, which adds a newer one first)."""
     alias = router.db_for_read(Membership)
     table = connections[alias].ops.quote_name(ScopeChange._meta.db_table)
     with connections[alias].cursor() as cursor:
-        # One indexed row, on every request that needs a scope: plain SQL, no query to build.
-        cursor.execute(f"SELECT token FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - a model's table
+        # On every request that needs a scope: plain SQL, no query to build. The table is kept to
+        # a row or two by the worker.
+        cursor.execute(
+            f"SELECT id, token, (SELECT COUNT(*) FROM {table}) FROM {table} ORDER BY id DESC LIMIT 1"  # noqa: S608 - a model's table
+        )
         row = cursor.fetchone()
     if row is None:
         return None
+    newest, token, changes = row
     # The database's name too: databases sharing one cache (a restored copy, a test run's
     # workers) never answer for each other.
     database = connections[alias].settings_dict["NAME"]
-    return f"scope:{database}:{row[0]}:{user_id}:{day.isoformat()}"
+    return f"scope:{database}:{newest}.{changes}.{token}:{user_id}:{day.isoformat()}"
 
 
 def _compute(user: User | Any, day: dt.date) -> Scope:
@@ -226,9 +236,13 @@ def forget_scope(user: Any) -> None:
 
 
 def prune_scope_changes() -> int:
-    """Delete every change token but the newest (only the newest names a state); return how many."""
-    newest = ScopeChange.objects.order_by("-id").values_list("id", flat=True).first()
-    if newest is None:
+    """Replace the change rows by one new row when there are several; return how many went.
+
+    The new row comes first, so the state's name (``_shared_key``) never returns to one it
+    had: a kept scope is recomputed once, and the table stays at a row or two."""
+    if ScopeChange.objects.count() < 2:
         return 0
-    deleted, _ = ScopeChange.objects.filter(id__lt=newest).delete()
+    with transaction.atomic():
+        fresh = ScopeChange.objects.create(token=secrets.token_hex(16), changed_at=timezone.now())
+        deleted, _ = ScopeChange.objects.filter(id__lt=fresh.pk).delete()
     return deleted

@@ -138,17 +138,28 @@ def test_every_table_a_scope_is_read_from_renews_the_token(table: str) -> None:
     assert count == expected
 
 
-def test_the_worker_keeps_only_the_newest_token(world: World) -> None:
+def test_a_change_committed_late_under_a_smaller_id_still_renews_the_key(world: World) -> None:
+    """On PostgreSQL a transaction that took its change's id first can commit last."""
+    assert fresh_scope(world.carol).grants
+    Membership.objects.filter(user=world.carol).update(revoked_at=timezone.now())
+    late = ScopeChange.objects.order_by("-id").first()
+    assert late is not None
+    ScopeChange.objects.filter(pk=late.pk).update(id=0)  # as if it had the smallest id
+    assert fresh_scope(world.carol).grants == ()
+
+
+def test_the_worker_replaces_the_change_rows_by_one_new_one(world: World) -> None:
     from onewindow.accounts.scopes import prune_scope_changes
     from onewindow.notifications.management.commands.worker import run_once
 
     Membership.objects.filter(user=world.carol).update(revoked_at=None)
     Membership.objects.filter(user=world.cora).update(revoked_at=None)
-    newest = ScopeChange.objects.order_by("-id").first()
-    assert newest is not None and ScopeChange.objects.count() > 1
+    before = set(ScopeChange.objects.values_list("token", flat=True))
+    assert len(before) > 1
     kept = fresh_scope(world.carol)
-    assert run_once(reminders=False)["scope_changes_pruned"] > 0
-    assert list(ScopeChange.objects.values_list("token", flat=True)) == [newest.token]
+    assert run_once(reminders=False)["scope_changes_pruned"] == len(before)
+    tokens = list(ScopeChange.objects.values_list("token", flat=True))
+    assert len(tokens) == 1 and tokens[0] not in before
     assert prune_scope_changes() == 0
-    # The state did not change: the kept scope is still the one served.
+    # The state did not change: the scope is recomputed once, the same.
     assert fresh_scope(world.carol) == kept
