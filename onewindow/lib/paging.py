@@ -58,7 +58,10 @@ def _number(text: str | None) -> int:
 
 def page_of(queryset: QuerySet[Any], number_text: str | None, *, per_page: int, cap: int) -> Page:
     """Page ``number_text`` (1 if missing or not a number; the last if beyond the end) of ``queryset``."""
-    counted = queryset[: cap + 1].count()
+    # Counted on the keys alone, in no order: no joins or annotations for each counted row, and
+    # the database may stop at the cap whichever way it walks the rows.
+    keys = queryset.order_by().values("pk")
+    counted = keys[: cap + 1].count()
     capped = counted > cap
     number = _number(number_text)
     if not capped:
@@ -66,7 +69,7 @@ def page_of(queryset: QuerySet[Any], number_text: str | None, *, per_page: int, 
     rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
     if capped and not rows and number > 1:
         # Past the end of a long list (a number typed in, or the list shrank): its last page.
-        counted, capped = queryset.count(), False
+        counted, capped = keys.count(), False
         number = max(math.ceil(counted / per_page), 1)
         rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
     return Page(

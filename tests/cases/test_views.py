@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -379,6 +381,15 @@ class TestWorklist:
             assert f"Page {number}: more than 2 open cases" in body
             assert ("page=" + str(number + 1)) in body if number < 4 else "page=5" not in body
         assert seen == cases
+        # The count reads keys only, and stops past the cap.
+        with CaptureQueriesContext(connection) as context:
+            client.get(reverse("cases:worklist"))
+        [count] = [
+            q["sql"]
+            for q in context.captured_queries
+            if "COUNT(*)" in q["sql"] and "cases_application" in q["sql"]
+        ]
+        assert "LIMIT 3" in count and "JOIN" not in count
         # Past the end: the last page, counted exactly.
         last = client.get(reverse("cases:worklist"), {"page": "99"})
         assert last.context["page"].number == 4
