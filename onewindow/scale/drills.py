@@ -99,7 +99,9 @@ class Submitter:
                     self.attempts += 1
                 try:
                     status, text = self.post(key, body)
-                except OSError as exc:  # refused, reset, timed out: the server is down or restarting
+                # Refused, reset, timed out, or cut off in the middle of the answer (a worker killed
+                # after sending the headers): the server is down or restarting; retry, same key.
+                except (OSError, http.client.HTTPException) as exc:
                     self.note(type(exc).__name__)
                     time.sleep(0.3)
                     continue

@@ -125,3 +125,39 @@ def test_the_bench_server_lifts_each_limit_meant_for_one_client(monkeypatch: pyt
     for name in ("ONEWINDOW_VERIFY_RATE_LIMIT", "ONEWINDOW_API_RATE_PER_MINUTE"):
         assert int(env[name]) >= 1_000_000
         assert f'"{name}"' in settings_source
+
+
+def test_the_crash_drills_client_retries_an_answer_cut_off_after_its_headers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker killed between the headers and the body: the client retries with the same key."""
+    import http.client
+    import time
+
+    from onewindow.scale.drills import Submitter
+
+    answers: list[tuple[int, str] | BaseException] = [
+        http.client.IncompleteRead(b"", 1321),
+        ConnectionRefusedError(),
+        (409, "{}"),
+        (201, json.dumps({"reference": "OW-TEST-0001"})),
+    ]
+    keys: list[str] = []
+
+    def post(key: str, body: bytes) -> tuple[int, str]:
+        keys.append(key)
+        answer = answers.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        if not answers:
+            submitter.stop_new.set()  # one submission is enough
+        return answer
+
+    monkeypatch.setattr(time, "sleep", lambda _seconds: None)
+    submitter = Submitter(token="t", persons=[1], assessment={})
+    monkeypatch.setattr(submitter, "post", post)
+    submitter.worker(0, deadline=time.monotonic() + 5)
+    assert len(set(keys)) == 1 and len(keys) == 4
+    assert submitter.acked == {keys[0]: "OW-TEST-0001"}
+    assert not submitter.pending
+    assert submitter.failures == {"IncompleteRead": 1, "ConnectionRefusedError": 1, "409": 1}
