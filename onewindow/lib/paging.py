@@ -49,11 +49,17 @@ class Page:
         return None if self.capped else max(math.ceil(self.count / self.per_page), 1)
 
 
-def _number(text: str | None) -> int:
+# No list here has this many rows: a larger page number is past the end (and would overflow the
+# database's OFFSET), so it is read as this one and gets the last page.
+_LAST_POSSIBLE_ROW = 10**9
+
+
+def _number(text: str | None, per_page: int) -> int:
     try:
-        return max(int(text or "1"), 1)
+        number = int(text or "1")
     except ValueError:
         return 1
+    return min(max(number, 1), _LAST_POSSIBLE_ROW // per_page)
 
 
 def page_of(queryset: QuerySet[Any], number_text: str | None, *, per_page: int, cap: int) -> Page:
@@ -63,7 +69,7 @@ def page_of(queryset: QuerySet[Any], number_text: str | None, *, per_page: int, 
     keys = queryset.order_by().values("pk")
     counted = keys[: cap + 1].count()
     capped = counted > cap
-    number = _number(number_text)
+    number = _number(number_text, per_page)
     if not capped:
         number = min(number, max(math.ceil(counted / per_page), 1))
     rows = list(queryset[(number - 1) * per_page : number * per_page + 1])

@@ -395,6 +395,11 @@ class TestWorklist:
         assert last.context["page"].number == 4
         assert [case for case, _left, _overdue in last.context["rows"]] == [cases[3]]
         assert "Page 4 of 4: 4 open cases" in last.content.decode()
+        # A number no list reaches, or no number: the last page, the first.
+        huge = client.get(reverse("cases:worklist"), {"page": "9" * 40})
+        assert huge.status_code == 200 and huge.context["page"].number == 4
+        for text in ("0", "-3", "x", ""):
+            assert client.get(reverse("cases:worklist"), {"page": text}).context["page"].number == 1
 
     def test_it_gives_the_commission_every_case_in_review_in_the_city(
         self, world: World, sign_in: SignIn
